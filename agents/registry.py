@@ -1,0 +1,27 @@
+"""The specialists the router can hand work to: one module per agent, collected here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.base import ToolSpec
+
+
+@dataclass(frozen=True)
+class Specialist:
+    """A specialist agent: its prompt, its tools and the backend context they run against."""
+
+    name: str
+    description: str
+    prompt: str
+    tools: list[ToolSpec[Any, Any]]
+    context: Any
+    examples: list[str] = field(default_factory=list)
+
+    def visible_tools(self, read_only: bool) -> list[ToolSpec[Any, Any]]:
+        """Read-only mode hides every tool that could change state."""
+        return [t for t in self.tools if not (read_only and t.mutating)]
+
+    def tool(self, name: str) -> ToolSpec[Any, Any] | None:
+        return next((t for t in self.tools if t.name == name), None)

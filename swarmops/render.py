@@ -1,0 +1,123 @@
+"""Rendering session events in a terminal with rich (used by `swarmops ask` and the REPL)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+
+from swarmops.events import (
+    ApprovalRequest,
+    ApprovalResult,
+    AssistantMessage,
+    AssistantText,
+    ErrorEvent,
+    Event,
+    Handoff,
+    ToolCall,
+    ToolResultEvent,
+    TurnDone,
+)
+
+MAX_ROWS = 20
+
+
+def _args(args: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in args.items())
+
+
+def result_renderable(data: Any) -> Any:
+    """A table for lists of records, pretty JSON for anything else."""
+    if isinstance(data, dict):
+        rows = next((v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
+        if rows:
+            cols = list(rows[0].keys())[:6]
+            table = Table(show_edge=False, pad_edge=False, header_style="bold")
+            for col in cols:
+                table.add_column(col)
+            for row in rows[:MAX_ROWS]:
+                table.add_row(*[str(row.get(c, ""))[:60] for c in cols])
+            if len(rows) > MAX_ROWS or data.get("truncated"):
+                table.caption = f"{len(rows)} shown of {data.get('count', len(rows))}" + (
+                    " (truncated)" if data.get("truncated") else ""
+                )
+            return table
+    text = json.dumps(data, indent=2, default=str, ensure_ascii=False)
+    if len(text) > 2000:
+        text = text[:2000] + "\n…"
+    return Syntax(text, "json", theme="ansi_dark", word_wrap=True)
+
+
+class ConsoleRenderer:
+    """Prints each event as it arrives; streamed text is written as it comes."""
+
+    def __init__(self, console: Console, *, show_results: bool = True) -> None:
+        self.console = console
+        self.show_results = show_results
+        self._streaming: str | None = None
+
+    def _end_stream(self) -> None:
+        if self._streaming is not None:
+            self.console.print()
+            self._streaming = None
+
+    def handle(self, event: Event) -> None:
+        c = self.console
+        if isinstance(event, AssistantText):
+            if self._streaming != event.agent:
+                self._end_stream()
+                c.print(f"[bold magenta]{event.agent}[/] ", end="")
+                self._streaming = event.agent
+            c.print(event.delta, end="", markup=False, highlight=False)
+            return
+        if isinstance(event, AssistantMessage):
+            self._end_stream()
+            return
+        self._end_stream()
+        if isinstance(event, Handoff):
+            c.print(f"[cyan]→ {event.from_agent} hands off to [bold]{event.to_agent}[/]:[/] {event.task}")
+        elif isinstance(event, ToolCall):
+            mark = "[yellow]✎[/]" if event.mutating else "[blue]⚙[/]"
+            c.print(f"  {mark} [bold]{event.agent}.{event.tool}[/]({_args(event.args)})", highlight=False)
+        elif isinstance(event, ToolResultEvent):
+            took = f"[dim]{event.duration_ms:.0f} ms[/]"
+            if event.ok:
+                c.print(f"    [green]✓ {event.tool}[/] {took}" + (" [yellow](truncated)[/]" if event.truncated else ""))
+                if self.show_results and event.data is not None:
+                    c.print(Panel(result_renderable(event.data), border_style="dim", expand=False))
+            else:
+                err = event.error or {}
+                c.print(f"    [red]✗ {event.tool} {err.get('code')}[/]: {err.get('message')} {took}", highlight=False)
+                if err.get("suggestions"):
+                    c.print(f"      [dim]did you mean: {', '.join(err['suggestions'])}[/]")
+                if err.get("hint"):
+                    c.print(f"      [dim]hint: {err['hint']}[/]")
+        elif isinstance(event, ApprovalRequest):
+            c.print(
+                Panel(
+                    f"[bold]{event.agent}.{event.tool}[/]({_args(event.args)})\n\n{event.preview}",
+                    title="[yellow]approval needed[/]",
+                    border_style="yellow",
+                    expand=False,
+                )
+            )
+        elif isinstance(event, ApprovalResult):
+            verdict = "[green]approved[/]" if event.approved else f"[red]rejected[/] ({event.reason})"
+            c.print(f"  {verdict} {event.tool}")
+        elif isinstance(event, ErrorEvent):
+            c.print(f"[bold red]error[/] in {event.where}: {event.message}", highlight=False)
+        elif isinstance(event, TurnDone):
+            c.print(
+                f"[dim]{event.llm_calls} model calls · {event.input_tokens} tokens in / {event.output_tokens} out"
+                f" · {event.wall_ms / 1000:.2f} s · thread {event.thread_id}[/]"
+            )
+            if event.pending_approval:
+                c.print("[yellow]An approval is still pending in this thread.[/]")
+
+    def final_markdown(self, text: str) -> None:
+        self.console.print(Markdown(text))

@@ -1,0 +1,78 @@
+"""Building blocks shared by the session and graph tests."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from minio import Minio
+
+from agents.registry import Specialist
+from agents.storage import storage_specialist
+from swarmops.audit import AuditLog
+from swarmops.events import ApprovalRequest, Event
+from swarmops.masking import Masker
+from swarmops.session import Assistant
+from swarmops.threads import ThreadStore
+from tools.storage import StorageContext, make_minio_client
+
+
+def storage_ctx(endpoint: str, workdir: Path) -> StorageContext:
+    return StorageContext(
+        client_factory=lambda: make_minio_client(endpoint, "testing", "testing"), endpoint=endpoint, workdir=workdir
+    )
+
+
+def raw_client(endpoint: str) -> Minio:
+    return Minio(endpoint, access_key="testing", secret_key="testing", secure=False)
+
+
+@contextlib.asynccontextmanager
+async def assistant_for(
+    tmp_path: Path,
+    model: BaseChatModel,
+    specialists: list[Specialist] | None = None,
+    *,
+    endpoint: str | None = None,
+    secrets: list[str] | None = None,
+    **kwargs: Any,
+) -> AsyncIterator[Assistant]:
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    if specialists is None:
+        assert endpoint is not None
+        specialists = [storage_specialist(storage_ctx(endpoint, tmp_path))]
+    masker = Masker(secrets or [])
+    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "state.sqlite")) as saver:
+        threads = ThreadStore(tmp_path / "state.sqlite")
+        try:
+            yield Assistant(
+                model=model,
+                specialists=specialists,
+                checkpointer=saver,
+                threads=threads,
+                audit=AuditLog(tmp_path / "audit.jsonl", masker),
+                masker=masker,
+                **kwargs,
+            )
+        finally:
+            threads.close()
+
+
+async def run_turn(
+    assistant: Assistant, thread: str, text: str, decide: Callable[[ApprovalRequest], bool] | None = None
+) -> list[Event]:
+    """Run a turn to its end; approvals are answered by `decide` (left pending when None)."""
+    events: list[Event] = []
+    async for event in assistant.astream(thread, text):
+        if isinstance(event, ApprovalRequest) and decide is not None:
+            event.approve() if decide(event) else event.reject()
+        events.append(event)
+    return events
+
+
+def of_type(events: list[Event], kind: str) -> list[Any]:
+    return [e for e in events if e.type == kind]

@@ -1,0 +1,187 @@
+"""The contract every swarmops tool follows, independent of any agent framework.
+
+A tool is a plain function over a pydantic argument model plus a context object (the backend
+clients). Agents wrap these specs for whatever model they drive; front ends only ever see the
+structured `ToolResult`. Keeping this layer framework-free is what lets the same tools serve the
+LangGraph graph, the CLI, the benchmarks and the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+ArgsT = TypeVar("ArgsT", bound=BaseModel)
+CtxT = TypeVar("CtxT")
+
+#: Backstop on the size of any result payload handed to a model (characters of JSON).
+MAX_RESULT_CHARS = 24_000
+
+
+class ToolFailure(Exception):
+    """Raised inside a tool to return a structured error the model can act on.
+
+    `hint` says how to fix the call; `suggestions` lists nearby valid values (e.g. the closest
+    existing bucket names) so the model can retry without asking the user.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        suggestions: list[str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.suggestions = suggestions or []
+
+
+class ToolError(BaseModel):
+    code: str = Field(description="Stable machine-readable error code, e.g. NoSuchBucket.")
+    message: str
+    hint: str | None = None
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class ToolResult(BaseModel):
+    """What every tool call returns: never an exception."""
+
+    tool: str
+    ok: bool
+    data: Any = None
+    error: ToolError | None = None
+    truncated: bool = False
+    duration_ms: float = 0.0
+
+    def to_model_text(self) -> str:
+        """Compact JSON for the model's ToolMessage."""
+        body: dict[str, Any] = {"ok": self.ok}
+        if self.ok:
+            body["data"] = self.data
+        else:
+            body["error"] = self.error.model_dump(exclude_none=True) if self.error else None
+        if self.truncated:
+            body["truncated"] = True
+        return json.dumps(body, default=str, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[ArgsT, CtxT]):
+    """One tool: its schema, implementation and safety class.
+
+    `mutating` tools change state and must be approved by a person before they run; `preview`
+    describes, in one or two sentences, exactly what will change (checked against the backend,
+    e.g. "overwrites the existing 1.2 KB object").
+    """
+
+    name: str
+    description: str
+    args_schema: type[ArgsT]
+    func: Callable[[ArgsT, CtxT], Any]
+    group: str
+    mutating: bool = False
+    preview: Callable[[ArgsT, CtxT], str] | None = None
+    #: Translates backend exceptions into ToolFailure (with suggestions); returns None to pass.
+    on_error: Callable[[Exception, ArgsT, CtxT], ToolFailure | None] | None = None
+    examples: list[str] = field(default_factory=list)
+
+
+def _validation_failure(spec: ToolSpec[Any, Any], exc: ValidationError) -> ToolFailure:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "arguments"
+        problems.append(f"{loc}: {err.get('msg')}")
+    fields = ", ".join(f"{name}{'' if f.is_required() else '?'}" for name, f in spec.args_schema.model_fields.items())
+    return ToolFailure(
+        "InvalidArguments",
+        "; ".join(problems),
+        hint=f"{spec.name} takes: {fields}",
+    )
+
+
+def parse_args(spec: ToolSpec[ArgsT, Any], raw: dict[str, Any] | BaseModel) -> ArgsT:
+    """Validate raw model arguments; raises ToolFailure with the accepted fields listed."""
+    if isinstance(raw, spec.args_schema):
+        return raw
+    try:
+        return spec.args_schema.model_validate(raw if isinstance(raw, dict) else raw.model_dump())
+    except ValidationError as exc:
+        raise _validation_failure(spec, exc) from None
+
+
+def describe_change(spec: ToolSpec[Any, Any], raw: dict[str, Any], ctx: Any) -> str:
+    """A human sentence for the approval card; falls back to the call itself."""
+    try:
+        args = parse_args(spec, raw)
+    except ToolFailure as failure:
+        return f"{spec.name} with invalid arguments ({failure.message}); it will fail if approved."
+    if spec.preview is None:
+        return f"{spec.name}({json.dumps(args.model_dump(), default=str)})"
+    try:
+        return spec.preview(args, ctx)
+    except Exception as exc:  # preview is best effort: never block the approval on it
+        return f"{spec.name}({json.dumps(args.model_dump(), default=str)}) (preview unavailable: {exc})"
+
+
+def _bounded(data: Any) -> tuple[Any, bool]:
+    """Enforce MAX_RESULT_CHARS as a backstop for tools that forgot their own caps."""
+    text = json.dumps(data, default=str, ensure_ascii=False)
+    if len(text) <= MAX_RESULT_CHARS:
+        return data, False
+    return {"summary": text[: MAX_RESULT_CHARS - 200] + " ...[cut]"}, True
+
+
+def run_tool(spec: ToolSpec[Any, CtxT], raw: dict[str, Any] | BaseModel, ctx: CtxT) -> ToolResult:
+    """Validate, run and bound one call; every failure becomes a structured ToolResult."""
+    start = time.perf_counter()
+    try:
+        args = parse_args(spec, raw)
+        try:
+            out = spec.func(args, ctx)
+        except ToolFailure:
+            raise
+        except Exception as exc:
+            mapped = spec.on_error(exc, args, ctx) if spec.on_error else None
+            if mapped is None:
+                raise
+            raise mapped from exc
+        if isinstance(out, BaseModel):
+            out = out.model_dump(mode="json")
+        truncated = bool(isinstance(out, dict) and out.get("truncated"))
+        out, cut = _bounded(out)
+        return ToolResult(
+            tool=spec.name,
+            ok=True,
+            data=out,
+            truncated=truncated or cut,
+            duration_ms=(time.perf_counter() - start) * 1000,
+        )
+    except ToolFailure as failure:
+        error = ToolError(
+            code=failure.code, message=failure.message, hint=failure.hint, suggestions=failure.suggestions
+        )
+    except Exception as exc:  # a bug or an unmapped backend error: report it, keep the turn alive
+        error = ToolError(code=type(exc).__name__, message=str(exc) or repr(exc))
+    return ToolResult(tool=spec.name, ok=False, error=error, duration_ms=(time.perf_counter() - start) * 1000)
+
+
+def closest(name: str, candidates: list[str], n: int = 5) -> list[str]:
+    """Nearest existing names for 'did you mean' suggestions (prefix matches first)."""
+    import difflib
+
+    pref = [c for c in candidates if c.startswith(name) or name.startswith(c)]
+    fuzzy = difflib.get_close_matches(name, candidates, n=n, cutoff=0.5)
+    out: list[str] = []
+    for c in pref + fuzzy:
+        if c not in out:
+            out.append(c)
+    return out[:n]
