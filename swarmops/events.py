@@ -101,6 +101,7 @@ class ErrorEvent(_Event):
 class TurnDone(_Event):
     type: Literal["turn_done"] = "turn_done"
     thread_id: str
+    #: All agent messages of the turn joined: the whole answer the user saw.
     final_text: str
     llm_calls: int = 0
     input_tokens: int = 0

@@ -45,6 +45,8 @@ from swarmops.masking import Masker
 from swarmops.threads import ThreadInfo, ThreadStore
 
 RECURSION_LIMIT = 150
+#: Checkpoints are written while the next step runs rather than blocking it.
+DURABILITY = "async"
 
 
 @dataclass
@@ -66,6 +68,7 @@ class _Turn:
     model_ms: float = 0.0
     tool_ms: float = 0.0
     approval_wait_ms: float = 0.0
+    #: Every agent message of the turn, in order: the whole answer the user saw.
     final_text: str = ""
     streamed: set[str] = field(default_factory=set)
     calls: dict[str, ToolCall] = field(default_factory=dict)
@@ -97,6 +100,8 @@ class Assistant:
         self._max_handoffs = max_handoffs
         self.read_only = read_only
         self._graph = self._build()
+        #: Threads this process knows have no pending approval (saves a state read per turn).
+        self._settled: set[str] = set()
 
     # --- construction ------------------------------------------------------------------------
     @classmethod
@@ -110,9 +115,8 @@ class Assistant:
         read_only: bool | None = None,
     ) -> AsyncIterator[Assistant]:
         """Start (or connect to) the backends, open the thread store, build the graph."""
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
         from swarmops.backends import Backends
+        from swarmops.checkpoints import open_checkpointer
         from swarmops.model import make_chat_model
 
         data_dir = Path(settings.data_dir)
@@ -123,7 +127,7 @@ class Assistant:
                 backends = stack.enter_context(Backends(settings))
                 specialists = backends.specialists()
                 masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
-            saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(data_dir / "state.sqlite")))
+            saver = await stack.enter_async_context(open_checkpointer(data_dir / "state.sqlite"))
             threads = ThreadStore(data_dir / "state.sqlite")
             stack.callback(threads.close)
             yield cls(
@@ -174,12 +178,13 @@ class Assistant:
                 if not text.strip():
                     raise ValueError("empty message")
                 # A new message abandons an unanswered approval: reject it so nothing dangles.
-                stale = await self._pending(config)
+                stale = None if thread_id in self._settled else await self._pending(config)
                 if stale is not None:
                     async for event in self._run(
                         Command(resume={stale.id: {"approved": False, "reason": "the user moved on"}}),
                         config,
                         turn,
+                        [],
                     ):
                         yield event
                 self.threads.touch(thread_id, text)
@@ -191,12 +196,15 @@ class Assistant:
                 decision = dict(resume or {})
                 yield self._approval_result(intr.value, decision)
                 payload = Command(resume={intr.id: decision})
+            self._settled.discard(thread_id)
             while True:
-                async for event in self._run(payload, config, turn):
+                interrupts: list[Any] = []
+                async for event in self._run(payload, config, turn, interrupts):
                     yield event
-                intr = await self._pending(config)
-                if intr is None:
+                if not interrupts:
+                    self._settled.add(thread_id)
                     break
+                intr = interrupts[0]
                 request = ApprovalRequest(**self.masker.data(intr.value))
                 waited = time.perf_counter()
                 yield request
@@ -244,8 +252,17 @@ class Assistant:
             reason=decision.get("reason"),
         )
 
-    async def _run(self, payload: Any, config: dict[str, Any], turn: _Turn) -> AsyncIterator[Event]:
-        async for mode, chunk in self._graph.astream(payload, config, stream_mode=["custom", "messages"]):
+    async def _run(
+        self, payload: Any, config: dict[str, Any], turn: _Turn, interrupts: list[Any]
+    ) -> AsyncIterator[Event]:
+        """Stream one graph run; interrupts it ends on are collected into `interrupts`."""
+        async for mode, chunk in self._graph.astream(
+            payload, config, stream_mode=["custom", "messages", "updates"], durability=DURABILITY
+        ):
+            if mode == "updates":
+                if isinstance(chunk, dict) and "__interrupt__" in chunk:
+                    interrupts.extend(chunk["__interrupt__"])
+                continue
             if mode == "messages":
                 message, meta = chunk
                 if isinstance(message, AIMessageChunk):
@@ -296,7 +313,7 @@ class Assistant:
                 )
             return result
         if kind == "message":
-            turn.final_text = body["text"]
+            turn.final_text = f"{turn.final_text}\n\n{body['text']}" if turn.final_text else body["text"]
             return AssistantMessage(**body)
         if kind == "error":
             return ErrorEvent(**body)

@@ -13,6 +13,7 @@ from minio import Minio
 from agents.registry import Specialist
 from agents.storage import storage_specialist
 from swarmops.audit import AuditLog
+from swarmops.checkpoints import open_checkpointer
 from swarmops.events import ApprovalRequest, Event
 from swarmops.masking import Masker
 from swarmops.session import Assistant
@@ -40,13 +41,11 @@ async def assistant_for(
     secrets: list[str] | None = None,
     **kwargs: Any,
 ) -> AsyncIterator[Assistant]:
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
     if specialists is None:
         assert endpoint is not None
         specialists = [storage_specialist(storage_ctx(endpoint, tmp_path))]
     masker = Masker(secrets or [])
-    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "state.sqlite")) as saver:
+    async with open_checkpointer(tmp_path / "state.sqlite") as saver:
         threads = ThreadStore(tmp_path / "state.sqlite")
         try:
             yield Assistant(

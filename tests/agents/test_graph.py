@@ -67,7 +67,7 @@ async def test_request_spanning_two_specialists_hands_off_in_turn(tmp_path: Path
         events = await run_turn(assistant, "t", "check primary and backup")
     assert [h.to_agent for h in of_type(events, "handoff")] == ["storage", "archive"]
     assert [r.agent for r in of_type(events, "tool_result")] == ["storage", "archive"]
-    assert events[-1].final_text == "Both buckets are empty."
+    assert events[-1].final_text == "primary is empty\n\nbackup is empty\n\nBoth buckets are empty."
     # The second specialist saw what the first one reported.
     seen = [m for m in model.calls[4]["messages"] if isinstance(m, AIMessage) and m.content]
     assert any(m.content == "primary is empty" for m in seen)

@@ -1,0 +1,101 @@
+"""The offline router: split a request into parts and hand each to the specialist that owns it.
+
+Parts are clauses of the request ("upload x to b and then validate it with the pipeline"); a
+clause that names no domain of its own ("and tell me its accuracy") stays with the part before
+it. Consecutive clauses for one specialist travel together as one task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from langchain_core.messages import AIMessage, BaseMessage
+
+from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
+from agents.planner.storage_intents import is_storage_request
+from agents.planner.text import split_clauses
+from agents.toolkit import handoff_target
+
+OFFLINE_NOTE = (
+    "(Running offline: no model endpoint is configured, so I follow a fixed planner. Set "
+    "OPENAI_API_KEY or OPENAI_BASE_URL for full language understanding.)"
+)
+
+#: Specialist -> "does this text belong to you?". Order breaks ties.
+DETECTORS: dict[str, Callable[[str], bool]] = {"storage": is_storage_request}
+
+EXAMPLES = {
+    "storage": [
+        "list my buckets",
+        "create a bucket called demo-data",
+        "upload README.md to demo-data",
+        "what is in demo-data?",
+        "show me the first rows of s3://raw-data/train.csv",
+    ],
+}
+
+_GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thanks|thank you)\b", re.I)
+#: Words that point back at something said earlier ("what's in it?", "and that one?").
+_FOLLOW_UP = re.compile(r"\b(it|its|that|this|them|those|there|same|again|one)\b|^\s*(and|also|what about)\b", re.I)
+
+
+def previous_specialist(messages: list[BaseMessage]) -> str | None:
+    """The specialist that handled the most recent earlier turn, for follow-up questions."""
+    for msg in reversed(messages[: last_human_index(messages)]):
+        if isinstance(msg, AIMessage):
+            for call in msg.tool_calls:
+                if target := handoff_target(call["name"]):
+                    return target
+    return None
+
+
+def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
+    """[(specialist, task)] in the order the user asked."""
+    groups: list[tuple[str, list[str]]] = []
+    for clause in split_clauses(request) or [request]:
+        owner = next((name for name, hit in DETECTORS.items() if name in available and hit(clause)), None)
+        if owner is None:
+            if groups:
+                groups[-1][1].append(clause)
+            continue
+        if groups and groups[-1][0] == owner:
+            groups[-1][1].append(clause)
+        else:
+            groups.append((owner, [clause]))
+    if not groups:
+        # The request as a whole may still be recognisable even if no single clause is.
+        owner = next((n for n, hit in DETECTORS.items() if n in available and hit(request)), None)
+        return [(owner, request)] if owner else []
+    return [(owner, " and ".join(clauses)) for owner, clauses in groups]
+
+
+def capabilities(available: list[str]) -> str:
+    lines = ["I can help with:"]
+    for name in available:
+        ex = EXAMPLES.get(name, [])
+        lines.append(f"  • {name}: e.g. " + "; ".join(f'"{e}"' for e in ex[:3]))
+    return "\n".join(lines)
+
+
+def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[], str]) -> AIMessage:
+    request = request_text(messages)
+    done = handoffs_this_turn(messages)
+    parts = split_by_specialist(request, available)
+    if not parts and _FOLLOW_UP.search(request) and (prev := previous_specialist(messages)) in available:
+        parts = [(prev, request)]
+    if len(done) < len(parts):
+        target, task = parts[len(done)]
+        return AIMessage(
+            content="",
+            tool_calls=[{"name": f"transfer_to_{target}", "args": {"task": task}, "id": new_id()}],
+        )
+    note = f"\n\n{OFFLINE_NOTE}" if is_first_turn(messages) else ""
+    if done:
+        # The specialists' reports are the answer; only add the offline note on a first turn.
+        return AIMessage(content=note.strip())
+    if _GREETING.search(request):
+        return AIMessage(content=f"Hello! {capabilities(available)}{note}")
+    return AIMessage(
+        content=f"I'm not sure what you'd like me to do with \"{request.strip()}\". {capabilities(available)}{note}"
+    )
