@@ -12,6 +12,7 @@ the graph with `interrupt()` before anything runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Sequence
@@ -36,10 +37,9 @@ HANDOFF = "handoff"
 
 
 def _emit(payload: dict[str, Any]) -> None:
-    try:
+    # Outside a streaming run (e.g. a plain invoke) there is nobody to report to.
+    with contextlib.suppress(RuntimeError):
         get_stream_writer()(payload)
-    except RuntimeError:  # not inside a streaming run (e.g. plain invoke): nothing to report to
-        pass
 
 
 async def _call_model(model: Any, messages: list[AnyMessage], agent: str) -> AIMessage:

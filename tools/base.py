@@ -129,15 +129,34 @@ def describe_change(spec: ToolSpec[Any, Any], raw: dict[str, Any], ctx: Any) -> 
     try:
         return spec.preview(args, ctx)
     except Exception as exc:  # preview is best effort: never block the approval on it
-        return f"{spec.name}({json.dumps(args.model_dump(), default=str)}) (preview unavailable: {exc})"
+        mapped = spec.on_error(exc, args, ctx) if spec.on_error else None
+        reason = mapped.message if mapped else f"{type(exc).__name__}: {exc}"
+        call = f"{spec.name}({json.dumps(args.model_dump(), default=str)})"
+        return f"{call} — could not check the current state first ({reason})."
 
 
 def _bounded(data: Any) -> tuple[Any, bool]:
-    """Enforce MAX_RESULT_CHARS as a backstop for tools that forgot their own caps."""
+    """Enforce MAX_RESULT_CHARS as a backstop for tools whose own caps were not enough.
+
+    Keeps the result's structure: the longest list is halved until the whole fits, so the model
+    still gets well-formed records (and `truncated`), not a cut JSON string.
+    """
     text = json.dumps(data, default=str, ensure_ascii=False)
     if len(text) <= MAX_RESULT_CHARS:
         return data, False
-    return {"summary": text[: MAX_RESULT_CHARS - 200] + " ...[cut]"}, True
+    if isinstance(data, dict):
+        data = dict(data)
+        while len(json.dumps(data, default=str, ensure_ascii=False)) > MAX_RESULT_CHARS:
+            lists = [(len(v), k) for k, v in data.items() if isinstance(v, list) and v]
+            if not lists:
+                break
+            _, key = max(lists)
+            data[key] = data[key][: len(data[key]) // 2]
+        else:
+            data["truncated"] = True
+            return data, True
+    text = json.dumps(data, default=str, ensure_ascii=False)
+    return {"summary": text[: MAX_RESULT_CHARS - 200] + " ...[cut]", "truncated": True}, True
 
 
 def run_tool(spec: ToolSpec[Any, CtxT], raw: dict[str, Any] | BaseModel, ctx: CtxT) -> ToolResult:
@@ -175,13 +194,19 @@ def run_tool(spec: ToolSpec[Any, CtxT], raw: dict[str, Any] | BaseModel, ctx: Ct
 
 
 def closest(name: str, candidates: list[str], n: int = 5) -> list[str]:
-    """Nearest existing names for 'did you mean' suggestions (prefix matches first)."""
+    """Nearest existing names for 'did you mean' suggestions, best first.
+
+    Names that start with what was typed (three characters or more) get a bonus, the rest
+    rank by similarity; an empty name suggests nothing (every name would match).
+    """
     import difflib
 
-    pref = [c for c in candidates if c.startswith(name) or name.startswith(c)]
-    fuzzy = difflib.get_close_matches(name, candidates, n=n, cutoff=0.5)
-    out: list[str] = []
-    for c in pref + fuzzy:
-        if c not in out:
-            out.append(c)
-    return out[:n]
+    if not name:
+        return []
+    scored = []
+    for cand in candidates:
+        ratio = difflib.SequenceMatcher(None, name, cand).ratio()
+        typed_start = len(name) >= 3 and cand.startswith(name)  # the user typed the start of it
+        if ratio >= 0.6 or typed_start:
+            scored.append((ratio + (0.3 if typed_start else 0.0), cand))
+    return [cand for _, cand in sorted(scored, key=lambda x: (-x[0], x[1]))[:n]]

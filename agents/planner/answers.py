@@ -83,7 +83,7 @@ def _preview(e: Executed) -> str:
         return f"{name} is binary ({d.get('content_type')}, {human_size(d.get('size'))}); no text preview."
     if kind == "csv":
         rows = [", ".join(map(str, r)) for r in d.get("rows", [])]
-        header = ", ".join(map(str, d.get("header", []) or []))
+        header = ", ".join(map(str, d.get("columns") or d.get("header") or []))
         body = "\n".join(f"  {r}" for r in rows)
         return f"{name} (CSV{cut}):\n  {header}\n{body}"
     text = d.get("text") or d.get("content") or ""
@@ -95,22 +95,26 @@ def _upload(e: Executed) -> str:
     items = d.get("uploaded", [])
     if len(items) == 1:
         i = items[0]
-        return f"Uploaded {e.args.get('local_path')} to s3://{e.args.get('bucket')}/{i['key']} ({human_size(i.get('size'))})."
+        dest = f"s3://{e.args.get('bucket')}/{i['key']}"
+        return f"Uploaded {e.args.get('local_path')} to {dest} ({human_size(i.get('size'))})."
     return (
-        f"Uploaded {d.get('count', len(items))} files ({human_size(d.get('bytes'))}) from "
+        f"Uploaded {d.get('count', len(items))} files ({human_size(d.get('total_bytes'))}) from "
         f"{e.args.get('local_path')} to s3://{e.args.get('bucket')}/."
     )
 
 
 def _download(e: Executed) -> str:
     d = e.data
-    files = d.get("files") or d.get("downloaded") or []
+    files = d.get("downloaded") or []
     if len(files) == 1:
         f = files[0]
-        return (
-            f"Downloaded s3://{e.args.get('bucket')}/{f.get('key')} to {f.get('path')} ({human_size(f.get('size'))})."
-        )
-    return f"Downloaded {d.get('count', len(files))} objects from s3://{e.args.get('bucket')}/{e.args.get('key')} to {d.get('target') or d.get('local_path')}."
+        src = f"s3://{e.args.get('bucket')}/{f.get('key')}"
+        return f"Downloaded {src} to {f.get('path')} ({human_size(f.get('size'))})."
+    msg = f"Downloaded {d.get('count', len(files))} objects ({human_size(d.get('total_bytes'))}) from "
+    msg += f"{d.get('source')} to {d.get('local_path')}."
+    if d.get("errors"):
+        msg += f" {len(d['errors'])} failed: " + "; ".join(f"{x['key']}: {x['error']}" for x in d["errors"][:5])
+    return msg
 
 
 def _copy(verb: str) -> Callable[[Executed], str]:
@@ -127,16 +131,22 @@ def _copy(verb: str) -> Callable[[Executed], str]:
 
 def _deleted(e: Executed) -> str:
     d = e.data
-    n = d.get("count", len(d.get("deleted", [])))
-    errs = d.get("errors") or []
-    msg = f"Deleted {n} object{'s' if n != 1 else ''} from {e.args.get('bucket')}."
-    if errs:
-        msg += f" {len(errs)} could not be deleted: {errs[:5]}"
+    n = d.get("deleted_count", len(d.get("deleted", [])))
+    msg = (
+        f"Deleted {n} object{'s' if n != 1 else ''} ({human_size(d.get('deleted_bytes'))}) from {e.args.get('bucket')}."
+    )
+    if d.get("not_found"):
+        msg += f" Not found: {', '.join(d['not_found'][:5])}."
+    if d.get("errors"):
+        msg += f" {len(d['errors'])} could not be deleted: " + "; ".join(
+            f"{x.get('key')}: {x.get('error') or x.get('message')}" for x in d["errors"][:5]
+        )
     return msg
 
 
 def _presign(e: Executed) -> str:
-    return f"Here is a link to s3://{e.args.get('bucket')}/{e.args.get('key')}, valid until {e.data.get('expires_at')}:\n{e.data.get('url')}"
+    target = f"s3://{e.args.get('bucket')}/{e.args.get('key')}"
+    return f"Here is a link to {target}, valid until {e.data.get('expires_at')}:\n{e.data.get('url')}"
 
 
 def _versioning(e: Executed) -> str:

@@ -19,7 +19,9 @@ def recall(messages: list) -> AIMessage:
 
 async def main(data_dir: Path, endpoint: str, phase: str) -> None:
     if phase == "first":
-        model = ScriptedChatModel(script=[call("transfer_to_storage", task="create"), call("create_bucket", bucket="kept")])
+        model = ScriptedChatModel(
+            script=[call("transfer_to_storage", task="create"), call("create_bucket", bucket="kept")]
+        )
         async with assistant_for(data_dir, model, endpoint=endpoint) as assistant:
             async for event in assistant.astream("thread-1", "please create a bucket called kept"):
                 print(event.to_json(), flush=True)  # the approval is left unanswered

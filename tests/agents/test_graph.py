@@ -95,7 +95,12 @@ async def test_step_budget_ends_the_loop_gracefully(tmp_path: Path, s3_endpoint:
 
 async def test_approved_change_runs(tmp_path: Path, s3_endpoint: str) -> None:
     model = ScriptedChatModel(
-        script=[call("transfer_to_storage", task="create"), call("create_bucket", bucket="made"), say("Created."), say("")]
+        script=[
+            call("transfer_to_storage", task="create"),
+            call("create_bucket", bucket="made"),
+            say("Created."),
+            say(""),
+        ]
     )
     async with assistant_for(tmp_path, model, endpoint=s3_endpoint) as assistant:
         events = await run_turn(assistant, "t", "create made", decide=lambda e: True)
@@ -124,7 +129,12 @@ async def test_rejected_change_changes_nothing_and_the_model_is_told(tmp_path: P
 
 async def test_unanswered_approval_stays_pending_and_can_be_answered_later(tmp_path: Path, s3_endpoint: str) -> None:
     model = ScriptedChatModel(
-        script=[call("transfer_to_storage", task="create"), call("create_bucket", bucket="later"), say("Done."), say("")]
+        script=[
+            call("transfer_to_storage", task="create"),
+            call("create_bucket", bucket="later"),
+            say("Done."),
+            say(""),
+        ]
     )
     async with assistant_for(tmp_path, model, endpoint=s3_endpoint) as assistant:
         events = await run_turn(assistant, "t", "create later")
@@ -139,7 +149,12 @@ async def test_unanswered_approval_stays_pending_and_can_be_answered_later(tmp_p
 
 async def test_read_only_hides_mutating_tools_and_refuses_them(tmp_path: Path, s3_endpoint: str) -> None:
     model = ScriptedChatModel(
-        script=[call("transfer_to_storage", task="x"), call("create_bucket", bucket="read-only-try"), say("Could not."), say("")]
+        script=[
+            call("transfer_to_storage", task="x"),
+            call("create_bucket", bucket="read-only-try"),
+            say("Could not."),
+            say(""),
+        ]
     )
     async with assistant_for(tmp_path, model, endpoint=s3_endpoint, read_only=True) as assistant:
         events = await run_turn(assistant, "t", "create read-only-try", decide=lambda e: True)

@@ -12,7 +12,6 @@ from agents.storage import storage_specialist
 from tests.helpers import assistant_for, of_type, raw_client, run_turn, storage_ctx
 
 
-
 def _approve(_: object) -> bool:
     return True
 

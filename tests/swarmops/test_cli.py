@@ -1,0 +1,108 @@
+"""The `swarmops` command, run as a user would, against a real S3 server on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import raw_client
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def swarmops(args: list[str], tmp_path: Path, endpoint: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {
+        **os.environ,
+        "SWARMOPS_DATA_DIR": str(tmp_path / "data"),
+        "SWARMOPS_S3_ENDPOINT": endpoint,
+        "SWARMOPS_S3_ACCESS_KEY": "testing",
+        "SWARMOPS_S3_SECRET_KEY": "testing-secret-key",
+        "SWARMOPS_CONFIG": str(tmp_path / "none.toml"),
+        "COLUMNS": "200",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "swarmops.cli", *args],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_ask_json_streams_typed_events_and_yes_approves(tmp_path: Path, s3_endpoint: str) -> None:
+    (tmp_path / "README.md").write_text("hello\n")
+    out = swarmops(
+        ["ask", "--yes", "--json", "create a bucket called demo-data and upload README.md into it"],
+        tmp_path,
+        s3_endpoint,
+    )
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "handoff" and kinds[-1] == "turn_done"
+    assert [e["tool"] for e in events if e["type"] == "tool_call"] == ["create_bucket", "upload"]
+    assert all(e["approved"] for e in events if e["type"] == "approval_result")
+    assert raw_client(s3_endpoint).stat_object("demo-data", "README.md").size == 6
+    audit = (tmp_path / "data" / "audit.jsonl").read_text()
+    assert "create_bucket" in audit and "testing-secret-key" not in audit
+
+
+def test_ask_without_a_terminal_rejects_changes_instead_of_running_them(tmp_path: Path, s3_endpoint: str) -> None:
+    out = swarmops(["ask", "create a bucket called never-made"], tmp_path, s3_endpoint)
+    assert out.returncode == 0, out.stderr
+    assert "approval needed" in out.stdout and "rejected" in out.stdout
+    assert not raw_client(s3_endpoint).bucket_exists("never-made")
+
+
+def test_ask_shows_tool_calls_and_results(tmp_path: Path, s3_endpoint: str) -> None:
+    client = raw_client(s3_endpoint)
+    client.make_bucket("demo-data")
+    out = swarmops(["ask", "what is in demo-data?"], tmp_path, s3_endpoint)
+    assert out.returncode == 0, out.stderr
+    assert "storage.list_objects" in out.stdout and "s3://demo-data/ is empty" in out.stdout
+
+
+def test_read_only_flag_hides_mutating_tools(tmp_path: Path, s3_endpoint: str) -> None:
+    out = swarmops(["ask", "--read-only", "--yes", "--json", "create a bucket called ro-bucket"], tmp_path, s3_endpoint)
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    assert not [e for e in events if e["type"] == "approval_request"]
+    assert not raw_client(s3_endpoint).bucket_exists("ro-bucket")
+
+
+def test_thread_continues_and_can_be_listed_renamed_deleted(tmp_path: Path, s3_endpoint: str) -> None:
+    raw_client(s3_endpoint).make_bucket("models")
+    assert swarmops(["ask", "--thread", "work", "list objects in models"], tmp_path, s3_endpoint).returncode == 0
+    follow = swarmops(["ask", "--thread", "work", "--json", "what's in it?"], tmp_path, s3_endpoint)
+    calls = [json.loads(x) for x in follow.stdout.splitlines() if '"tool_call"' in x]
+    assert calls and calls[0]["args"]["bucket"] == "models"
+    listed = swarmops(["threads", "list"], tmp_path, s3_endpoint)
+    assert "work" in listed.stdout and "list objects in models" in listed.stdout
+    assert swarmops(["threads", "rename", "work", "Model audit"], tmp_path, s3_endpoint).returncode == 0
+    assert "Model audit" in swarmops(["threads", "list"], tmp_path, s3_endpoint).stdout
+    assert swarmops(["threads", "rename", "nope", "x"], tmp_path, s3_endpoint).returncode == 1
+    assert swarmops(["threads", "delete", "work"], tmp_path, s3_endpoint).returncode == 0
+    assert "work" not in swarmops(["threads", "list"], tmp_path, s3_endpoint).stdout
+
+
+def test_doctor_reports_health_with_secrets_masked(tmp_path: Path, s3_endpoint: str) -> None:
+    out = swarmops(["doctor"], tmp_path, s3_endpoint, OPENAI_API_KEY="")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "offline planner" in out.stdout and "object storage" in out.stdout and "ok" in out.stdout
+    assert "testing-secret-key" not in out.stdout
+
+
+def test_doctor_fails_clearly_when_storage_is_down(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = swarmops(["doctor"], tmp_path, f"127.0.0.1:{port}")
+    assert out.returncode == 1 and "failing" in out.stdout

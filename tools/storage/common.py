@@ -1,0 +1,138 @@
+"""Small helpers shared by the storage tool modules (formatting, caps, spec construction)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from tools.base import ToolFailure, ToolSpec
+from tools.storage.context import StorageContext
+from tools.storage.errors import map_storage_error
+
+T = TypeVar("T")
+ArgsT = TypeVar("ArgsT", bound=BaseModel)
+
+#: Most entries any result list carries; beyond it the result says truncated=True.
+REPORT_CAP = 100
+#: Failures that say nothing about the call itself, only that the backend could not be asked.
+_BACKEND_DOWN = {"StorageUnreachable", "StorageTLSError", "StorageServerError", "StorageBadResponse"}
+#: Most objects counted when a preview or error only needs "how many" (keeps previews cheap).
+COUNT_CAP = 10_000
+
+
+def _bare_bucket(value: object) -> object:
+    """Models often write 's3://raw-data' where a bucket name is expected; accept that spelling."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("s3://") and "/" not in value[5:].rstrip("/"):
+            return value[5:].rstrip("/")
+    return value
+
+
+Bucket = Annotated[
+    str,
+    BeforeValidator(_bare_bucket),
+    StringConstraints(strip_whitespace=True, min_length=1),
+    Field(description="Bucket name, e.g. 'raw-data' (no 's3://' prefix). Call list_buckets if unsure."),
+]
+Key = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    Field(description="Full object key inside the bucket, e.g. 'datasets/train.csv' (case-sensitive)."),
+]
+
+
+class StrictArgs(BaseModel):
+    """Unknown argument names fail loudly so a misnamed field is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def human_size(n: int | float | None) -> str:
+    """Sizes as people read them in approval cards (1024-based, one decimal)."""
+    if n is None:
+        return "unknown size"
+    size = float(n)
+    if size < 1024:
+        return f"{int(size)} B"
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1024
+        if size < 1024 or unit == "TB":
+            return f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def iso(value: datetime | None) -> str | None:
+    """Timestamps as ISO strings so results stay plain JSON."""
+    return value.isoformat() if value else None
+
+
+def s3_uri(bucket: str, key: str = "") -> str:
+    return f"s3://{bucket}/{key}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def take(items: Iterable[T], limit: int) -> tuple[list[T], bool]:
+    """First `limit` items and whether more existed, without draining a lazy listing."""
+    out: list[T] = []
+    it: Iterator[T] = iter(items)
+    for item in it:
+        if len(out) == limit:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+def clean_etag(etag: str | None) -> str | None:
+    return etag.strip('"') if etag else etag
+
+
+def storage_tool(
+    name: str,
+    description: str,
+    args_schema: type[ArgsT],
+    func: Callable[[ArgsT, StorageContext], Any],
+    *,
+    preview: Callable[[ArgsT, StorageContext], str] | None = None,
+    examples: list[str] | None = None,
+) -> ToolSpec[ArgsT, StorageContext]:
+    """A ToolSpec with the storage group, error mapping and (for mutating tools) a safe preview."""
+    return ToolSpec(
+        name=name,
+        description=description,
+        args_schema=args_schema,
+        func=func,
+        group="storage",
+        mutating=preview is not None,
+        preview=_safe_preview(name, preview) if preview else None,
+        on_error=map_storage_error,
+        examples=examples or [],
+    )
+
+
+def _safe_preview(
+    name: str, preview: Callable[[ArgsT, StorageContext], str]
+) -> Callable[[ArgsT, StorageContext], str]:
+    """Previews query the backend; when that fails the approval card still gets a readable line."""
+
+    @functools.wraps(preview)
+    def wrapper(args: ArgsT, ctx: StorageContext) -> str:
+        try:
+            return preview(args, ctx)
+        except Exception as exc:
+            failure = exc if isinstance(exc, ToolFailure) else map_storage_error(exc, args, ctx)
+            call = json.dumps(args.model_dump(), default=str)
+            if failure is None or failure.code in _BACKEND_DOWN:
+                reason = failure.message if failure else str(exc) or type(exc).__name__
+                return f"{name}({call}) — could not check the current state first: {reason}"
+            return f"{name}({call}) — will fail and change nothing: {failure.message}"
+
+    return wrapper
