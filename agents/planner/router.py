@@ -53,16 +53,20 @@ def previous_specialist(messages: list[BaseMessage]) -> str | None:
 def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
     """[(specialist, task)] in the order the user asked."""
     groups: list[tuple[str, list[str]]] = []
+    leading: list[str] = []  # clauses before any owner is known join the first part
     for clause in split_clauses(request) or [request]:
         owner = next((name for name, hit in DETECTORS.items() if name in available and hit(clause)), None)
         if owner is None:
             if groups:
                 groups[-1][1].append(clause)
+            else:
+                leading.append(clause)
             continue
         if groups and groups[-1][0] == owner:
             groups[-1][1].append(clause)
         else:
-            groups.append((owner, [clause]))
+            groups.append((owner, [*leading, clause]))
+            leading = []
     if not groups:
         # The request as a whole may still be recognisable even if no single clause is.
         owner = next((n for n, hit in DETECTORS.items() if n in available and hit(request)), None)

@@ -110,3 +110,13 @@ async def test_greeting_calls_no_tool_and_says_it_is_offline(tmp_path: Path, s3_
         events = await run_turn(assistant, "t", "hi, what can you do?")
     assert not of_type(events, "handoff") and not of_type(events, "tool_call")
     assert "offline" in events[-1].final_text.lower() and "bucket" in events[-1].final_text
+
+
+def test_router_keeps_every_clause_in_order() -> None:
+    from agents.planner.router import split_by_specialist
+
+    assert split_by_specialist("please first, then list the buckets", ["storage"]) == [
+        ("storage", "please first and list the buckets")
+    ]
+    parts = split_by_specialist("create a bucket called a-b and upload x.csv into it", ["storage"])
+    assert parts == [("storage", "create a bucket called a-b and upload x.csv into it")]
