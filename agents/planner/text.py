@@ -211,22 +211,19 @@ FILE_EXTENSIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_IP_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _S3_URI_RE = re.compile(r"^s3a?://([^/\s]+)/?(.*)$", re.IGNORECASE)
 
 
 def is_valid_bucket_name(name: str) -> bool:
-    """S3 naming rules: the only names a bucket can have, so anything else is not one."""
-    return (
-        bool(_BUCKET_RE.match(name))
-        and ".." not in name
-        and ".-" not in name
-        and "-." not in name
-        and not _IP_RE.match(name)
-        and not name.startswith("xn--")
-        and not name.endswith("-s3alias")
-    )
+    """S3 naming rules (the storage tools' own check): anything else cannot be a bucket."""
+    from tools.base import ToolFailure
+    from tools.storage.client import validate_bucket_name
+
+    try:
+        validate_bucket_name(name)
+    except ToolFailure:
+        return False
+    return True
 
 
 def has_file_extension(token: str) -> bool:
