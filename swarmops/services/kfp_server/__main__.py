@@ -1,0 +1,30 @@
+"""Serve the embedded KFP API: `python -m swarmops.services.kfp_server --data-dir DIR --port PORT`.
+
+Binds 127.0.0.1 only: the API has no authentication and runs arbitrary pipeline code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import uvicorn
+
+from swarmops.services.kfp_server.app import create_app
+from swarmops.services.ports import LOOPBACK
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m swarmops.services.kfp_server")
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--max-parallel", type=int, default=2)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(args.data_dir, max_parallel=args.max_parallel)
+    uvicorn.run(app, host=LOOPBACK, port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
+
+
+if __name__ == "__main__":
+    main()
