@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from agents.planner.plan import Plan, Step
 from agents.planner.text import (
     Token,
     extract_key_values,
@@ -53,24 +54,6 @@ class Memory:
     bucket: str | None = None
     key: str | None = None
     local_path: str | None = None
-
-
-@dataclass
-class Step:
-    tool: str
-    args: dict[str, Any]
-
-
-@dataclass
-class Plan:
-    """Steps to run in order; `question` is set when a required argument is missing.
-
-    With a question, `steps` holds only the steps before the gap, so a caller can run them and ask,
-    or ask first; it never holds a step with a guessed argument.
-    """
-
-    steps: list[Step] = field(default_factory=list)
-    question: str | None = None
 
 
 # ==================================================================================================

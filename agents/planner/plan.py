@@ -1,0 +1,30 @@
+"""The plan shape every offline specialist returns, so the specialists' replies can share one loop.
+
+Kept apart from any one specialist's intent rules: storage, pipelines and docs planners all emit
+`Step`s, and the code that executes a plan step by step should not import a specialist to get them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Plan", "Step"]
+
+
+@dataclass
+class Step:
+    tool: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """Steps to run in order; `question` is set when a required argument is missing.
+
+    With a question, `steps` holds only the steps before the gap, so a caller can run them and ask,
+    or ask first; it never holds a step with a guessed argument.
+    """
+
+    steps: list[Step] = field(default_factory=list)
+    question: str | None = None
