@@ -1,0 +1,108 @@
+"""Helpers for the KFP tool tests (fixtures stay in each module so they remain explicit)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from tools.base import ToolError, ToolResult, ToolSpec, describe_change, run_tool
+from tools.kfp import KFP_TOOLS, KfpContext, make_kfp_client
+from tools.storage import StorageContext, make_minio_client
+
+TOOLS: dict[str, ToolSpec] = {spec.name: spec for spec in KFP_TOOLS}
+
+
+def kfp_ctx(host: str, s3: Any | None, workdir: Path, *, timeout: float = 10.0) -> KfpContext:
+    """A context as the app builds it: real kfp.Client over HTTP, SeaweedFS for artifacts and logs."""
+    storage = None
+    if s3 is not None:
+        storage = StorageContext(
+            client_factory=lambda: make_minio_client(s3.endpoint, s3.access_key, s3.secret_key),
+            endpoint=s3.endpoint,
+            workdir=workdir,
+        )
+    return KfpContext(
+        client_factory=lambda: make_kfp_client(host, timeout=timeout), host=host, storage=storage, workdir=workdir
+    )
+
+
+def call(ctx: KfpContext, tool: str, **args: Any) -> ToolResult:
+    return run_tool(TOOLS[tool], args, ctx)
+
+
+def ok(ctx: KfpContext, tool: str, **args: Any) -> dict[str, Any]:
+    result = call(ctx, tool, **args)
+    assert result.ok, result.error
+    assert isinstance(result.data, dict)
+    return result.data
+
+
+def fail(ctx: KfpContext, tool: str, **args: Any) -> ToolError:
+    result = call(ctx, tool, **args)
+    assert not result.ok, result.data
+    assert result.error is not None
+    return result.error
+
+
+def preview(ctx: KfpContext, tool: str, **args: Any) -> str:
+    return describe_change(TOOLS[tool], args, ctx)
+
+
+def run_count(ctx: KfpContext) -> int:
+    return int(ctx.client.list_runs(page_size=1).total_size or 0)
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def silent_listener() -> Iterator[str]:
+    """A host that accepts TCP connections (kernel backlog) but never reads or answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        sock.close()
+
+
+@contextlib.contextmanager
+def healthy_then_silent() -> Iterator[str]:
+    """Answers /healthz like KFP, then hangs on every other request until the test ends."""
+    release = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            if self.path.endswith("/healthz"):
+                body = b'{"multi_user": false}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            release.wait(30)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,122 @@
+"""Small helpers shared by the KFP tool modules: spec construction, paging, time formatting."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import json
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from tools.base import ToolFailure, ToolSpec
+from tools.kfp.context import KfpContext
+from tools.kfp.errors import BACKEND_DOWN, map_kfp_error
+
+ArgsT = TypeVar("ArgsT", bound=BaseModel)
+
+#: Entries fetched per list request; KFP's own default (10) would multiply round trips.
+PAGE_SIZE = 100
+#: Most records scanned when resolving a name or filtering client-side; bounds a turn's cost.
+SCAN_CAP = 1000
+#: Run states after which nothing changes any more.
+FINAL_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "SKIPPED"})
+
+_quiet_lock = threading.Lock()
+
+
+class StrictArgs(BaseModel):
+    """Unknown argument names fail loudly so a misnamed field is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Swallow the SDK's print() of UI links ("Pipeline details: http://..."), which would land
+    in the middle of a chat transcript; the lock keeps two tool threads from nesting redirects."""
+    with _quiet_lock, contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO timestamps; KFP reports "not yet" as the Unix epoch, which means nothing to a person."""
+    if value is None or value.year < 2000:
+        return None
+    return value.isoformat()
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    if iso(start) is None or iso(end) is None:
+        return None
+    return round((end - start).total_seconds(), 1)  # type: ignore[operator]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def state_of(obj: Any) -> str:
+    """Runtime states as plain upper-case strings ("RUNNING"); unset means not yet scheduled."""
+    value = getattr(obj, "state", None)
+    return str(value).upper() if value else "PENDING"
+
+
+def iter_pages(fetch: Callable[[str], Any], field: str, cap: int = SCAN_CAP) -> Iterator[Any]:
+    """Every item of a paged KFP listing, up to `cap`; `fetch(page_token)` returns one page."""
+    token, seen = "", 0
+    while True:
+        page = fetch(token)
+        for item in getattr(page, field, None) or []:
+            yield item
+            seen += 1
+            if seen >= cap:
+                return
+        token = getattr(page, "next_page_token", None) or ""
+        if not token:
+            return
+
+
+def kfp_tool(
+    name: str,
+    description: str,
+    args_schema: type[ArgsT],
+    func: Callable[[ArgsT, KfpContext], Any],
+    *,
+    preview: Callable[[ArgsT, KfpContext], str] | None = None,
+    examples: list[str] | None = None,
+) -> ToolSpec[ArgsT, KfpContext]:
+    """A ToolSpec with the kfp group, error mapping and (for mutating tools) a safe preview."""
+    return ToolSpec(
+        name=name,
+        description=description,
+        args_schema=args_schema,
+        func=func,
+        group="kfp",
+        mutating=preview is not None,
+        preview=_safe_preview(name, preview) if preview else None,
+        on_error=map_kfp_error,
+        examples=examples or [],
+    )
+
+
+def _safe_preview(name: str, preview: Callable[[ArgsT, KfpContext], str]) -> Callable[[ArgsT, KfpContext], str]:
+    """Previews query the server; when that fails the approval card still gets a readable line."""
+
+    @functools.wraps(preview)
+    def wrapper(args: ArgsT, ctx: KfpContext) -> str:
+        try:
+            return preview(args, ctx)
+        except Exception as exc:
+            failure = exc if isinstance(exc, ToolFailure) else map_kfp_error(exc, args, ctx)
+            call = json.dumps(args.model_dump(exclude_none=True), default=str)
+            if failure is None or failure.code in BACKEND_DOWN:
+                reason = failure.message if failure else str(exc) or type(exc).__name__
+                return f"{name}({call}) — could not check the current state first: {reason}"
+            return f"{name}({call}) — will fail and change nothing: {failure.message}"
+
+    return wrapper

@@ -1,0 +1,98 @@
+"""compare_runs: parameters and metrics of several runs side by side, with the best run per metric."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import Field
+
+from tools.base import ToolFailure
+from tools.kfp import artifacts
+from tools.kfp.common import StrictArgs, kfp_tool, state_of
+from tools.kfp.context import KfpContext
+from tools.kfp.resolve import display_name, resolve_run
+from tools.kfp.runinfo import Names, metrics_of, parameters, run_pipeline_name
+
+_HIGHER = re.compile(r"acc|f1|precision|recall|auc|roc|r2|score|iou|map\b|bleu|rouge", re.IGNORECASE)
+_LOWER = re.compile(r"loss|error|err\b|mse|mae|rmse|mape|perplexity|latency", re.IGNORECASE)
+
+
+def direction(metric: str) -> str | None:
+    """'max' / 'min' when the metric's name says which way is better, else None (no guess)."""
+    if _LOWER.search(metric):
+        return "min"
+    if _HIGHER.search(metric):
+        return "max"
+    return None
+
+
+class CompareRunsArgs(StrictArgs):
+    runs: list[str] = Field(
+        min_length=2,
+        max_length=10,
+        description="2-10 runs to compare, each a run name, run id or 'latest' (list_runs finds them).",
+    )
+
+
+def _same(values: list[Any]) -> bool:
+    return len({json.dumps(v, sort_keys=True, default=str) for v in values}) == 1
+
+
+def compare_runs(args: CompareRunsArgs, ctx: KfpContext) -> dict[str, Any]:
+    names = Names(ctx)
+    runs = [resolve_run(ctx, ref) for ref in args.runs]
+    params = [parameters(r) for r in runs]
+    store_problem = None
+    try:
+        with artifacts.object_store(ctx):
+            metrics = [metrics_of(ctx, r, names) for r in runs]
+    except ToolFailure as failure:  # parameters are still worth comparing without the store
+        if not failure.code.startswith("Storage"):
+            raise
+        metrics, store_problem = [{} for _ in runs], failure.message
+    param_names = list(dict.fromkeys(k for p in params for k in p))
+    metric_names = list(dict.fromkeys(k for m in metrics for k in m))
+    table_p = {k: [p.get(k) for p in params] for k in param_names}
+    table_m = {k: [m.get(k) for m in metrics] for k in metric_names}
+    labels = [display_name(r) for r in runs]
+    if len(set(labels)) < len(labels):  # same display name twice: tell them apart by id
+        labels = [f"{display_name(r)} ({r.run_id[:8]})" for r in runs]
+    best: dict[str, str] = {}
+    for metric, values in table_m.items():
+        way = direction(metric)
+        scored = [(v, i) for i, v in enumerate(values) if isinstance(v, int | float)]
+        if way is None or len(scored) < 2 or _same([v for v, _ in scored]):
+            continue
+        pick = max(scored) if way == "max" else min(scored)
+        best[metric] = labels[pick[1]]
+    out: dict[str, Any] = {
+        "runs": [
+            {"id": r.run_id, "name": labels[i], "state": state_of(r), "pipeline": run_pipeline_name(r, names)}
+            for i, r in enumerate(runs)
+        ],
+        "parameters": table_p,
+        "metrics": table_m,
+        "differing_parameters": [k for k, v in table_p.items() if not _same(v)],
+        "best": best,
+    }
+    if ctx.storage is None:
+        out["note"] = "No object store configured: metrics are not available."
+    elif store_problem:
+        out["note"] = f"Metrics are not available: {store_problem}"
+    elif not metric_names:
+        out["note"] = "None of these runs has Metrics artifacts in the object store (yet)."
+    if len({r.run_id for r in runs}) < len(runs):
+        out["note"] = (out.get("note", "") + " The same run was given more than once.").strip()
+    return out
+
+
+COMPARE_RUNS = kfp_tool(
+    "compare_runs",
+    "Compare 2-10 runs: their parameters (and which differ) and the metrics their pipelines logged (e.g. "
+    "accuracy), with the best run per metric (higher is better for accuracy/f1, lower for loss/error).",
+    CompareRunsArgs,
+    compare_runs,
+    examples=["compare my last two iris runs", "which run had the best accuracy?"],
+)

@@ -1,0 +1,142 @@
+"""Run tools: list_runs, get_run, terminate_run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from tools.base import ToolFailure
+from tools.kfp.common import FINAL_STATES, SCAN_CAP, StrictArgs, kfp_tool, now, seconds_between, state_of
+from tools.kfp.context import KfpContext
+from tools.kfp.resolve import display_name, recent_runs, resolve_experiment, resolve_pipeline, resolve_run
+from tools.kfp.runinfo import Names, details, run_pipeline_name, summary, version_ref
+
+STATES = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELING", "CANCELED", "SKIPPED", "PAUSED")
+_RUN = Field(description="Run name (newest of that name), run id (or its first 8+ characters), or 'latest'.")
+
+
+class ListRunsArgs(StrictArgs):
+    state: str | None = Field(
+        default=None,
+        description="Only runs in this state: PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, SKIPPED.",
+    )
+    experiment: str | None = Field(default=None, description="Only runs in this experiment (name or id).")
+    pipeline: str | None = Field(default=None, description="Only runs of this pipeline (name or id).")
+    limit: int = Field(default=20, ge=1, le=100, description="Most runs to return, newest first (1-100).")
+
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        upper = value.strip().upper()
+        upper = {"CANCELLED": "CANCELED", "SUCCESS": "SUCCEEDED", "FAILURE": "FAILED", "ERROR": "FAILED"}.get(
+            upper, upper
+        )
+        if upper not in STATES:
+            raise ValueError(f"unknown state {value!r}; use one of {', '.join(STATES)}")
+        return upper
+
+
+def list_runs(args: ListRunsArgs, ctx: KfpContext) -> dict[str, Any]:
+    names = Names(ctx)
+    experiment_id = resolve_experiment(ctx, args.experiment).experiment_id if args.experiment else None
+    pipeline = resolve_pipeline(ctx, args.pipeline) if args.pipeline else None
+    pipeline_id = pipeline.pipeline_id if pipeline is not None else None
+    wanted_pipeline = display_name(pipeline) if pipeline is not None else None
+    picked: list[dict[str, Any]] = []
+    more = False
+    scanned = 0
+    for run in recent_runs(ctx, experiment_id=experiment_id):  # filtered here: not every server filters
+        scanned += 1
+        if args.state and state_of(run) != args.state:
+            continue
+        if pipeline_id:
+            pid, _ = version_ref(run)
+            if pid != pipeline_id and not (pid is None and run_pipeline_name(run, names) == wanted_pipeline):
+                continue
+        if len(picked) == args.limit:
+            more = True
+            break
+        picked.append(summary(run, names))
+    out: dict[str, Any] = {"runs": picked, "count": len(picked), "truncated": more}
+    if scanned >= SCAN_CAP and not more:
+        out["note"] = f"Only the newest {SCAN_CAP} runs were searched."
+    return out
+
+
+class GetRunArgs(StrictArgs):
+    run: str = _RUN
+
+
+def get_run(args: GetRunArgs, ctx: KfpContext) -> dict[str, Any]:
+    return details(ctx, resolve_run(ctx, args.run))
+
+
+class TerminateRunArgs(StrictArgs):
+    run: str = _RUN
+
+
+def _check_running(run: Any) -> None:
+    state = state_of(run)
+    if state in FINAL_STATES or state == "CANCELING":
+        raise ToolFailure(
+            "RunAlreadyFinished" if state != "CANCELING" else "RunAlreadyTerminating",
+            f"Run '{display_name(run)}' is already {state}; there is nothing to terminate.",
+            hint="Use get_run to see how it ended, or submit_run to start a new run.",
+        )
+
+
+def terminate_run(args: TerminateRunArgs, ctx: KfpContext) -> dict[str, Any]:
+    run = resolve_run(ctx, args.run)
+    _check_running(run)
+    before = state_of(run)
+    ctx.client.terminate_run(run.run_id)
+    after = ctx.client.get_run(run.run_id)
+    return {
+        "run_id": run.run_id,
+        "run_name": display_name(run),
+        "previous_state": before,
+        "state": state_of(after),
+        "note": "Termination requested; the run ends as CANCELED once its running tasks are stopped."
+        if state_of(after) not in FINAL_STATES
+        else "Terminated.",
+    }
+
+
+def preview_terminate_run(args: TerminateRunArgs, ctx: KfpContext) -> str:
+    run = resolve_run(ctx, args.run)
+    _check_running(run)
+    pipeline = run_pipeline_name(run, Names(ctx))
+    age = seconds_between(run.created_at, now())
+    return (
+        f"Terminate run '{display_name(run)}' ({run.run_id}) of pipeline '{pipeline}', {state_of(run)} "
+        f"{f'for {age:.0f} s' if age is not None else ''}: its running tasks are stopped and it ends CANCELED. "
+        "This cannot be undone; outputs written so far are kept."
+    )
+
+
+LIST_RUNS = kfp_tool(
+    "list_runs",
+    "List pipeline runs, newest first, optionally only those in a state, experiment or of a pipeline. Use it to "
+    "find runs by name (e.g. for compare_runs) or to see what is running.",
+    ListRunsArgs,
+    list_runs,
+    examples=["what's running?", "my failed runs", "last 5 iris runs"],
+)
+GET_RUN = kfp_tool(
+    "get_run",
+    "Show one run: state, parameters, per-task states and durations, the error and the failed task's last log "
+    "lines if it failed, and its output artifacts (s3:// URIs) in the object store.",
+    GetRunArgs,
+    get_run,
+    examples=["how did my last run go?", "why did run 'iris 2024-05-01 10:00:00' fail?"],
+)
+TERMINATE_RUN = kfp_tool(
+    "terminate_run",
+    "Stop a pending or running run (it ends CANCELED). Fails with the run's state if it already finished.",
+    TerminateRunArgs,
+    terminate_run,
+    preview=preview_terminate_run,
+)
