@@ -12,11 +12,18 @@ DESCRIPTION = (
 )
 
 
+PROMPT = (
+    "Kubeflow pipeline runs keep their artifacts at s3://mlpipeline/v2/artifacts/<pipeline>/<run-id>/<task>/"
+    "<artifact>; a Metrics artifact is a JSON object of metric values (preview_object reads it), and task "
+    "logs are at s3://mlpipeline/v2/logs/<pipeline>/<run-id>/<task>.log."
+)
+
+
 def storage_specialist(ctx: StorageContext) -> Specialist:
     return Specialist(
         name="storage",
         description=DESCRIPTION,
-        prompt="",
+        prompt=PROMPT,
         tools=list(STORAGE_TOOLS),
         context=ctx,
         examples=["upload train.csv to raw-data", "what is in demo-data?", "share s3://models/model.pkl"],

@@ -40,7 +40,10 @@ def noop_chain(x: int = 1) -> int:
 def run_once(client, pipeline_id: str, version_id: str, exp_id: str, params: dict) -> tuple[float, dict]:  # noqa: ANN001
     start = time.perf_counter()
     run = client.run_pipeline(
-        experiment_id=exp_id, job_name=f"bench-{time.time_ns()}", pipeline_id=pipeline_id, version_id=version_id,
+        experiment_id=exp_id,
+        job_name=f"bench-{time.time_ns()}",
+        pipeline_id=pipeline_id,
+        version_id=version_id,
         params=params,
     )
     while True:
@@ -88,7 +91,9 @@ def main() -> None:
                 for i in range(args.runs):
                     took, run = run_once(client, iris_id, iris_version, exp.experiment_id, {"n_estimators": 50})
                     times.append(took)
-                    print(f"  iris run {i + 1}: {took:.2f} s (tasks {', '.join(f'{s:.2f}' for s in task_seconds(run))} s)")
+                    print(
+                        f"  iris run {i + 1}: {took:.2f} s (tasks {', '.join(f'{s:.2f}' for s in task_seconds(run))} s)"
+                    )
                 spec = data / "noop.yaml"
                 compiler.Compiler().compile(noop_chain, str(spec))
                 noop_pipe = client.upload_pipeline(str(spec), pipeline_name="noop-chain")
@@ -98,10 +103,14 @@ def main() -> None:
                 )
                 per_task = task_seconds(noop_run)
     print(f"embedded object store ready in {t1 - t0:.2f} s, KFP API ready in {t2 - t1:.2f} s")
-    print(f"iris submit -> SUCCEEDED: median {statistics.median(times):.2f} s over {len(times)} runs "
-          f"(min {min(times):.2f}, max {max(times):.2f})")
-    print(f"per-task overhead (3 no-op tasks): {statistics.mean(per_task):.2f} s per task; "
-          f"whole no-op run {noop_took:.2f} s")
+    print(
+        f"iris submit -> SUCCEEDED: median {statistics.median(times):.2f} s over {len(times)} runs "
+        f"(min {min(times):.2f}, max {max(times):.2f})"
+    )
+    print(
+        f"per-task overhead (3 no-op tasks): {statistics.mean(per_task):.2f} s per task; "
+        f"whole no-op run {noop_took:.2f} s"
+    )
 
 
 if __name__ == "__main__":

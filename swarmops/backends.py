@@ -9,8 +9,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from agents.kfp import kfp_specialist
 from agents.registry import Specialist
 from agents.storage import storage_specialist
+from tools.kfp import KfpContext, make_kfp_client
 from tools.storage import StorageContext, make_minio_client
 
 
@@ -19,8 +21,10 @@ class Backends:
         self.settings = settings
         self._lock = threading.Lock()
         self._seaweed: Any = None
+        self._kfp_server: Any = None
         self._s3_secret: str | None = None
         self.storage = StorageContext(client_factory=self._make_minio, endpoint=self.s3_label)
+        self.kfp = KfpContext(client_factory=self._make_kfp, host=self.kfp_label, storage=self.storage)
 
     # --- object storage --------------------------------------------------------------------
     @property
@@ -54,15 +58,58 @@ class Backends:
                 self.storage.endpoint = f"{endpoint.endpoint} (embedded SeaweedFS)"
             return self._seaweed[1]
 
+    def s3_endpoint(self) -> Any:
+        """Where artifacts go: the configured store, or the embedded one (started if needed)."""
+        from swarmops.services.seaweed import S3Endpoint
+
+        s = self.settings
+        if s.s3_endpoint:
+            secret = s.s3_secret_key.get_secret_value() if s.s3_secret_key else ""
+            return S3Endpoint(s.s3_endpoint, s.s3_access_key or "", secret, secure=s.s3_secure)
+        return self.start_embedded_s3()
+
+    # --- Kubeflow Pipelines ------------------------------------------------------------------
+    @property
+    def kfp_label(self) -> str:
+        return self.settings.kfp_host or "embedded KFP API (starts on first use)"
+
+    def _make_kfp(self) -> Any:
+        s = self.settings
+        host = s.kfp_host or self.start_embedded_kfp()
+        return make_kfp_client(
+            host,
+            namespace=s.kfp_namespace,
+            token=s.kfp_token.get_secret_value() if s.kfp_token else None,
+            token_file=str(s.kfp_token_file) if s.kfp_token_file else None,
+            cookies=s.kfp_cookies.get_secret_value() if s.kfp_cookies else None,
+            timeout=s.kfp_timeout,
+        )
+
+    def start_embedded_kfp(self) -> str:
+        """Start (or join) the embedded KFP API, wired to the object store for artifacts."""
+        from swarmops.services.kfp_server.embedded import EmbeddedKfp
+
+        s3 = self.s3_endpoint()
+        with self._lock:
+            if self._kfp_server is None:
+                server = EmbeddedKfp(self.settings.data_dir, s3)
+                host = server.start()
+                self._kfp_server = (server, host)
+                self.kfp.host = f"{host} (embedded KFP API)"
+            return self._kfp_server[1]
+
     # --- lifecycle ---------------------------------------------------------------------------
     def specialists(self) -> list[Specialist]:
-        return [storage_specialist(self.storage)]
+        return [storage_specialist(self.storage), kfp_specialist(self.kfp)]
 
     def secret_values(self) -> list[str]:
         return [self._s3_secret] if self._s3_secret else []
 
     def close(self) -> None:
         with self._lock:
+            if self._kfp_server is not None:  # before the store it publishes to
+                self._kfp_server[0].stop()
+                self._kfp_server = None
             if self._seaweed is not None:
                 self._seaweed[0].stop()
                 self._seaweed = None

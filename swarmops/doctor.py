@@ -51,6 +51,23 @@ def check_storage(backends: Any) -> str:
     return f"{backends.storage.endpoint}: {len(buckets)} bucket(s)"
 
 
+def check_kfp(settings: Any, backends: Any) -> str:
+    """The KFP API answers healthz and lists pipelines; reports its version when it says one."""
+    import httpx
+
+    client = backends.kfp.client  # starts the embedded API when no host is configured
+    host = settings.kfp_host or backends.start_embedded_kfp()
+    headers = {}
+    if settings.kfp_token:
+        headers["Authorization"] = f"Bearer {settings.kfp_token.get_secret_value()}"
+    if settings.kfp_cookies:
+        headers["Cookie"] = settings.kfp_cookies.get_secret_value()
+    health = httpx.get(f"{host.rstrip('/')}/apis/v2beta1/healthz", headers=headers, timeout=5.0).json()
+    version = health.get("tag_name") or health.get("version") or "version not reported"
+    total = client.list_pipelines(page_size=1).total_size or 0
+    return f"{backends.kfp.host}: {version}, {total} pipeline(s)"
+
+
 def run_doctor(settings: Any, console: Console) -> int:
     from swarmops.backends import Backends
 
@@ -64,6 +81,7 @@ def run_doctor(settings: Any, console: Console) -> int:
         checks = [
             _timed("model", lambda: check_model(settings), masker),
             _timed("object storage", lambda: check_storage(backends), masker),
+            _timed("kubeflow pipelines", lambda: check_kfp(settings, backends), masker),
         ]
     health = Table("backend", "status", "detail", "time", title="health")
     for c in checks:

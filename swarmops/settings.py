@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     s3_secure: bool = False
     s3_region: str | None = None
 
+    # --- Kubeflow Pipelines ------------------------------------------------------------------
+    kfp_host: str | None = Field(None, description="KFP API URL; unset starts the embedded KFP API.")
+    kfp_namespace: str | None = None
+    kfp_token: SecretStr | None = Field(None, description="An existing bearer token for the KFP API.")
+    kfp_token_file: Path | None = Field(None, description="File holding a bearer token (re-read per client).")
+    kfp_cookies: SecretStr | None = Field(None, description="Cookie header, e.g. for a Dex/OIDC session.")
+    kfp_timeout: float = Field(10.0, description="Seconds before one KFP API request is abandoned.")
+
     # --- behaviour ----------------------------------------------------------------------------
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("swarmops")))
     read_only: bool = False
@@ -88,10 +96,14 @@ class Settings(BaseSettings):
     def uses_embedded_s3(self) -> bool:
         return not self.s3_endpoint
 
+    @property
+    def uses_embedded_kfp(self) -> bool:
+        return not self.kfp_host
+
     def secret_values(self) -> list[str]:
         """Every configured secret, so output can be scrubbed of them wherever they appear."""
         out = []
-        for value in (self.openai_api_key, self.s3_secret_key):
+        for value in (self.openai_api_key, self.s3_secret_key, self.kfp_token, self.kfp_cookies):
             if value is not None and value.get_secret_value():
                 out.append(value.get_secret_value())
         return out

@@ -198,9 +198,11 @@ def describe_error(e: Executed) -> str:
 
 
 def describe(e: Executed) -> str:
+    from agents.planner.answers_kfp import RENDERERS as KFP_RENDERERS
+
     if not e.ok:
         return describe_error(e)
-    render = RENDERERS.get(e.tool)
+    render = RENDERERS.get(e.tool) or KFP_RENDERERS.get(e.tool)
     if render is None or not isinstance(e.data, dict):
         return f"{e.tool}: {e.data}"
     try:

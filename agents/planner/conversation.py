@@ -77,9 +77,29 @@ def parse_result(content: Any) -> dict[str, Any]:
 
 def executed_since(messages: list[BaseMessage], start: int) -> list[Executed]:
     """Tool calls (not handoffs) made from `start` on, paired with their results, in order."""
+    return executed_between(messages, start, len(messages))
+
+
+def earlier_tool_args(messages: list[BaseMessage], before: int) -> list[tuple[str, dict[str, Any]]]:
+    """(tool, args) of every call before `before`, oldest first: the planner's thread memory."""
+    out = []
+    for msg in messages[:before]:
+        if isinstance(msg, AIMessage):
+            for call in msg.tool_calls:
+                if not handoff_target(call["name"]):
+                    out.append((call["name"], dict(call.get("args", {}))))
+    return out
+
+
+def is_first_turn(messages: list[BaseMessage]) -> bool:
+    return sum(isinstance(m, HumanMessage) for m in messages) <= 1
+
+
+def executed_between(messages: list[BaseMessage], start: int, end: int) -> list[Executed]:
+    """Tool calls made in messages[start:end], paired with results found anywhere after them."""
     results = {m.tool_call_id: m for m in messages[start:] if isinstance(m, ToolMessage)}
     out = []
-    for msg in messages[start:]:
+    for msg in messages[start:end]:
         if not isinstance(msg, AIMessage):
             continue
         for call in msg.tool_calls:
@@ -96,18 +116,3 @@ def executed_since(messages: list[BaseMessage], start: int) -> list[Executed]:
                 )
             )
     return out
-
-
-def earlier_tool_args(messages: list[BaseMessage], before: int) -> list[tuple[str, dict[str, Any]]]:
-    """(tool, args) of every call before `before`, oldest first: the planner's thread memory."""
-    out = []
-    for msg in messages[:before]:
-        if isinstance(msg, AIMessage):
-            for call in msg.tool_calls:
-                if not handoff_target(call["name"]):
-                    out.append((call["name"], dict(call.get("args", {}))))
-    return out
-
-
-def is_first_turn(messages: list[BaseMessage]) -> bool:
-    return sum(isinstance(m, HumanMessage) for m in messages) <= 1

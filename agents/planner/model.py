@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from agents.messages import text_of
-from agents.planner import router, storage
+from agents.planner import pipelines, router, storage
 from agents.planner.answers import describe
 from agents.planner.conversation import current_visit, executed_since
 from agents.toolkit import handoff_target
@@ -29,6 +29,7 @@ from agents.toolkit import handoff_target
 #: Which offline specialist plays a role, by the tools it is bound to.
 SPECIALISTS: dict[str, Callable[[list[BaseMessage], Callable[[], str]], AIMessage]] = {
     "storage": storage.reply,
+    "pipelines": pipelines.reply,
 }
 _ROLE_BY_TOOL: dict[str, str] = {}
 
@@ -39,9 +40,11 @@ def register_tools(agent: str, tool_names: Sequence[str]) -> None:
 
 
 def _register_defaults() -> None:
+    from tools.kfp import KFP_TOOLS
     from tools.storage import STORAGE_TOOLS
 
     register_tools("storage", [t.name for t in STORAGE_TOOLS])
+    register_tools("pipelines", [t.name for t in KFP_TOOLS])
 
 
 _register_defaults()

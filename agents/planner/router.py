@@ -13,6 +13,8 @@ from collections.abc import Callable
 from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
+from agents.planner.kfp_intents import KFP_VERBS, is_kfp_request
+from agents.planner.storage import METRICS
 from agents.planner.storage_intents import is_storage_request
 from agents.planner.text import split_clauses
 from agents.toolkit import handoff_target
@@ -23,7 +25,7 @@ OFFLINE_NOTE = (
 )
 
 #: Specialist -> "does this text belong to you?". Order breaks ties.
-DETECTORS: dict[str, Callable[[str], bool]] = {"storage": is_storage_request}
+DETECTORS: dict[str, Callable[[str], bool]] = {"storage": is_storage_request, "pipelines": is_kfp_request}
 
 EXAMPLES = {
     "storage": [
@@ -33,7 +35,15 @@ EXAMPLES = {
         "what is in demo-data?",
         "show me the first rows of s3://raw-data/train.csv",
     ],
+    "pipelines": [
+        "run the iris pipeline with 50 trees and tell me its accuracy",
+        "list my runs",
+        "compare my last two iris runs",
+        "why did my last run fail?",
+    ],
 }
+_WAIT = re.compile(r"\b(wait|until|finish|finished|done|complete)\b", re.I)
+_COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?)\b", re.I)
 
 _GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thanks|thank you)\b", re.I)
 #: Words that point back at something said earlier ("what's in it?", "and that one?").
@@ -50,12 +60,30 @@ def previous_specialist(messages: list[BaseMessage]) -> str | None:
     return None
 
 
+#: Verbs that start a new part of a request, for any specialist.
+ROUTER_VERBS = frozenset(KFP_VERBS)
+
+#: A clause that starts by running something is a pipelines request even if it names a file.
+_RUN_VERB = re.compile(
+    r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:re-?run|run|train|kick off|launch|start|submit|"
+    r"execute|validate)\b",
+    re.I,
+)
+
+
+def _owner(clause: str, available: list[str]) -> str | None:
+    owners = [name for name, hit in DETECTORS.items() if name in available and hit(clause)]
+    if "pipelines" in owners and len(owners) > 1 and _RUN_VERB.search(clause):
+        return "pipelines"
+    return owners[0] if owners else None
+
+
 def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
     """[(specialist, task)] in the order the user asked."""
     groups: list[tuple[str, list[str]]] = []
     leading: list[str] = []  # clauses before any owner is known join the first part
-    for clause in split_clauses(request) or [request]:
-        owner = next((name for name, hit in DETECTORS.items() if name in available and hit(clause)), None)
+    for clause in split_clauses(request, ROUTER_VERBS) or [request]:
+        owner = _owner(clause, available)
         if owner is None:
             if groups:
                 groups[-1][1].append(clause)
@@ -69,9 +97,31 @@ def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, s
             leading = []
     if not groups:
         # The request as a whole may still be recognisable even if no single clause is.
-        owner = next((n for n, hit in DETECTORS.items() if n in available and hit(request)), None)
-        return [(owner, request)] if owner else []
-    return [(owner, " and ".join(clauses)) for owner, clauses in groups]
+        owner = _owner(request, available)
+        groups = [(owner, [request])] if owner else []
+    return _metrics_across_agents([(owner, " and ".join(clauses)) for owner, clauses in groups], available)
+
+
+def _metrics_across_agents(parts: list[tuple[str, str]], available: list[str]) -> list[tuple[str, str]]:
+    """ "Run X and tell me its accuracy": the run is the pipelines agent's, but its metrics artifact
+    is read from the object store by the storage agent, after the pipelines agent waited for it."""
+    if "storage" not in available:
+        return parts
+    out: list[tuple[str, str]] = []
+    for owner, task in parts:
+        if owner != "pipelines" or _COMPARE.search(task):
+            out.append((owner, task))
+            continue
+        clauses = split_clauses(task) or [task]
+        asks = [c for c in clauses if METRICS.search(c)]
+        if not asks:
+            out.append((owner, task))
+            continue
+        action = " and ".join(c for c in clauses if c not in asks) or task
+        if not _WAIT.search(action):
+            action += " and wait for it to finish"
+        out += [(owner, action), ("storage", " and ".join(asks))]
+    return out
 
 
 def capabilities(available: list[str]) -> str:

@@ -2,36 +2,57 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.planner.answers import describe
-from agents.planner.conversation import current_visit, earlier_tool_args, executed_since
-from agents.planner.storage_intents import Memory, plan_storage
+from agents.planner.conversation import Executed, current_visit, executed_between, executed_since
+from agents.planner.memory import ThreadMemory, remember
+from agents.planner.plan import Plan, Step
+from agents.planner.storage_intents import Memory, is_storage_request, plan_storage
 
-_BUCKET_ARGS = ("bucket", "dst_bucket", "src_bucket")
-_KEY_ARGS = ("key", "dst_key", "src_key")
+#: "what's its accuracy?", "show me the metrics", "how well did it do?"
+METRICS = re.compile(r"\b(accuracy|metrics?|scores?|f1|precision|recall|loss|auc|rmse|how (?:well|good) did)\b", re.I)
 
 
-def memory_from(calls: list[tuple[str, dict]]) -> Memory:
-    """Most recent bucket, key and local path mentioned by earlier tool calls in the thread."""
-    memory = Memory()
-    for _tool, args in calls:
-        bucket = next((args[a] for a in _BUCKET_ARGS if args.get(a)), None)
-        key = next((args[a] for a in _KEY_ARGS if args.get(a)), None)
-        if bucket:
-            memory.bucket = str(bucket)
-        if key:
-            memory.key = str(key)
-        if args.get("local_path"):
-            memory.local_path = str(args["local_path"])
-    return memory
+def metrics_plan(task: str, memory: ThreadMemory) -> Plan | None:
+    """Reading a run's Metrics artifact, when the thread has one in play."""
+    if not METRICS.search(task) or is_storage_request(task):
+        return None
+    if not memory.metrics_uri:
+        return Plan(
+            steps=[],
+            question="Which run's metrics do you mean? I haven't seen a finished run in this conversation; "
+            "ask me to wait for a run (or name one) first.",
+        )
+    bucket, _, key = memory.metrics_uri.removeprefix("s3://").partition("/")
+    return Plan(steps=[Step("preview_object", {"bucket": bucket, "key": key})])
+
+
+def describe_metrics(task: str, e: Executed) -> str:
+    """A metrics artifact as values, the one the user asked about first."""
+    uri = f"s3://{e.args.get('bucket')}/{e.args.get('key')}"
+    try:
+        values = json.loads((e.data or {}).get("text") or "")
+    except (TypeError, ValueError):
+        return describe(e)
+    if not isinstance(values, dict):
+        return describe(e)
+    asked = [k for k in values if re.search(rf"\b{re.escape(k.split('_')[0])}", task, re.I)]
+    lines = [f"{k}: {values[k]}" for k in asked] or []
+    lines += [f"{k}: {v}" for k, v in values.items() if k not in asked]
+    head = f"The run's {asked[0]} is {values[asked[0]]}." if asked else "The run's metrics:"
+    return f"{head}\n" + "\n".join(f"  • {line}" for line in lines) + f"\n(read from {uri})"
 
 
 def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
     task, start = current_visit(messages)
-    plan = plan_storage(task, memory_from(earlier_tool_args(messages, start)))
+    memory = remember(executed_between(messages, 0, start))
+    metrics = metrics_plan(task, memory)
+    plan = metrics or plan_storage(task, Memory(bucket=memory.bucket, key=memory.key, local_path=memory.local_path))
     done = executed_since(messages, start)
     if done and not done[-1].ok:
         # Stop at the first failure: report it (with its suggestions) rather than guess.
@@ -39,6 +60,8 @@ def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
     if len(done) < len(plan.steps):
         step = plan.steps[len(done)]
         return AIMessage(content="", tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}])
+    if metrics and done:
+        return AIMessage(content=describe_metrics(task, done[-1]))
     report = "\n".join(describe(e) for e in done)
     if plan.question:
         report = f"{report}\n{plan.question}" if report else plan.question

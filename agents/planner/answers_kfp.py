@@ -1,0 +1,150 @@
+"""Plain-language answers from Kubeflow Pipelines tool results, for the offline planner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from agents.planner.conversation import Executed
+
+LIST_LIMIT = 15
+
+
+def _dur(seconds: Any) -> str:
+    try:
+        s = float(seconds)
+    except (TypeError, ValueError):
+        return ""
+    return f"{s:.1f} s" if s < 90 else f"{s / 60:.1f} min"
+
+
+def _params(params: dict[str, Any] | None) -> str:
+    return ", ".join(f"{k}={v}" for k, v in (params or {}).items()) or "defaults"
+
+
+def _pipelines(e: Executed) -> str:
+    rows = e.data.get("pipelines", [])
+    if not rows:
+        return "No pipelines found" + (f" matching '{e.args['search']}'." if e.args.get("search") else ".")
+    lines = [f"  • {p['name']}" + (f": {p['description']}" if p.get("description") else "") for p in rows[:LIST_LIMIT]]
+    return f"{e.data.get('count', len(rows))} pipeline(s):\n" + "\n".join(lines)
+
+
+def _pipeline(e: Executed) -> str:
+    d = e.data
+    p = d.get("pipeline", {})
+    inputs = d.get("inputs", [])
+    lines = [
+        f"  • {i['name']} ({i.get('type')})" + (" required" if i.get("required") else f" = {i.get('default')}")
+        for i in inputs
+    ]
+    versions = d.get("versions", [])
+    text = f"Pipeline {p.get('name')}" + (f": {p.get('description')}" if p.get("description") else "")
+    text += "\nInputs:\n" + ("\n".join(lines) if lines else "  (none)")
+    if d.get("components"):
+        text += f"\nComponents: {', '.join(map(str, d['components']))}"
+    if versions:
+        text += f"\n{len(versions)} version(s), latest {(d.get('latest_version') or versions[0]).get('name')}"
+    return text
+
+
+def _run_line(r: dict[str, Any]) -> str:
+    dur = _dur(r.get("duration_s"))
+    return f"  • {r.get('name')} [{r.get('state')}] {r.get('pipeline') or ''}" + (f" ({dur})" if dur else "")
+
+
+def _runs(e: Executed) -> str:
+    rows = e.data.get("runs", [])
+    if not rows:
+        return "No runs found."
+    return f"{e.data.get('count', len(rows))} run(s), newest first:\n" + "\n".join(map(_run_line, rows[:LIST_LIMIT]))
+
+
+def _run(e: Executed) -> str:
+    d = e.data
+    head = f"Run {d.get('name')} ({d.get('pipeline')}) is {d.get('state')}"
+    if d.get("timed_out"):
+        head += f" (still not finished after waiting {_dur(d.get('waited_s'))})"
+    elif d.get("duration_s") is not None:
+        head += f" after {_dur(d.get('duration_s'))}"
+    lines = [head + f", parameters: {_params(d.get('parameters'))}."]
+    tasks = d.get("tasks") or []
+    if tasks:
+        lines.append("Tasks: " + ", ".join(f"{t['name']} {t['state']}" for t in tasks))
+    if d.get("failed_task") or d.get("error"):
+        err = d.get("error")
+        msg = err.get("message") if isinstance(err, dict) else err
+        lines.append(f"Failed task: {d.get('failed_task')}" + (f": {msg}" if msg else ""))
+        if d.get("log_tail"):
+            tail = d["log_tail"] if isinstance(d["log_tail"], list) else str(d["log_tail"]).splitlines()
+            lines.append("Last log lines:\n```\n" + "\n".join(tail[-15:]) + "\n```")
+    arts = d.get("artifacts") or []
+    if arts:
+        lines.append("Artifacts: " + ", ".join(a.get("uri", "") for a in arts[:8]))
+    return "\n".join(lines)
+
+
+def _submitted(e: Executed) -> str:
+    d = e.data
+    return (
+        f"Submitted run {d.get('run_name')} of {d.get('pipeline')} in experiment {d.get('experiment')} "
+        f"with {_params(d.get('parameters'))}."
+    )
+
+
+def _logs(e: Executed) -> str:
+    d = e.data
+    lines = d.get("lines", [])
+    return (
+        f"Logs of task {d.get('task')} in run {d.get('run')} (last {len(lines)} lines):\n```\n"
+        + "\n".join(lines)
+        + "\n```"
+    )
+
+
+def _compare(e: Executed) -> str:
+    d = e.data
+    names = [r.get("name") for r in d.get("runs", [])]
+    out = ["Comparing " + " vs ".join(map(str, names)) + ":"]
+    for title, key in (("Parameters", "parameters"), ("Metrics", "metrics")):
+        table = d.get(key) or {}
+        if table:
+            out.append(f"{title}:")
+            out += [f"  • {k}: " + " | ".join(map(str, vals)) for k, vals in table.items()]
+    if d.get("differing_parameters"):
+        out.append("Different parameters: " + ", ".join(d["differing_parameters"]))
+    if d.get("best"):
+        out.append("Best: " + ", ".join(f"{m} → {r}" for m, r in d["best"].items()))
+    return "\n".join(out)
+
+
+RENDERERS: dict[str, Callable[[Executed], str]] = {
+    "list_pipelines": _pipelines,
+    "get_pipeline": _pipeline,
+    "upload_pipeline": lambda e: (
+        f"Uploaded pipeline {e.data.get('name') or e.args.get('name')} "
+        f"(version {e.data.get('version') or e.data.get('version_name') or 'first'})."
+    ),
+    "upload_pipeline_version": lambda e: (
+        f"Uploaded version {e.data.get('version') or e.data.get('version_name')} "
+        f"of {e.data.get('pipeline') or e.args.get('pipeline')}."
+    ),
+    "list_experiments": lambda e: (
+        "Experiments: "
+        + (", ".join(x.get("name", "") for x in e.data.get("experiments", [])[:LIST_LIMIT]) or "none")
+        + "."
+    ),
+    "create_experiment": lambda e: (
+        f"Experiment {e.data.get('name') or e.args.get('name')} "
+        + ("already existed." if e.data.get("existed") else "created.")
+    ),
+    "submit_run": _submitted,
+    "list_runs": _runs,
+    "get_run": _run,
+    "wait_for_run": _run,
+    "terminate_run": lambda e: (
+        f"Asked run {e.data.get('name') or e.args.get('run')} to stop (state now {e.data.get('state', 'CANCELING')})."
+    ),
+    "get_task_logs": _logs,
+    "compare_runs": _compare,
+}

@@ -1,0 +1,88 @@
+"""What earlier tool calls in the thread tell the planner: the bucket, object, pipeline and run in
+play, so "validate it", "wait for it" or "what's its accuracy?" resolve without asking.
+
+Built from calls *and their results* (a run id only exists in submit_run's result; an uploaded
+object's key in upload's), oldest first so the most recent mention wins.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from agents.planner.conversation import Executed
+
+_BUCKET_ARGS = ("bucket", "dst_bucket", "src_bucket")
+_KEY_ARGS = ("key", "dst_key", "src_key")
+
+
+@dataclass
+class ThreadMemory:
+    bucket: str | None = None
+    key: str | None = None
+    local_path: str | None = None
+    pipeline: str | None = None
+    run: str | None = None
+    runs: list[str] = field(default_factory=list)  # newest first
+    experiment: str | None = None
+    #: s3 URI of the latest run's Metrics artifact, once a tool result listed it.
+    metrics_uri: str | None = None
+
+
+def _note_run(memory: ThreadMemory, run_id: str | None) -> None:
+    if run_id:
+        memory.run = run_id
+        memory.runs = [run_id, *[r for r in memory.runs if r != run_id]][:10]
+
+
+def _storage(memory: ThreadMemory, e: Executed) -> None:
+    args = e.args
+    bucket = next((args[a] for a in _BUCKET_ARGS if args.get(a)), None)
+    key = next((args[a] for a in _KEY_ARGS if args.get(a)), None)
+    if bucket:
+        memory.bucket = str(bucket)
+    if key:
+        memory.key = str(key)
+    if args.get("local_path"):
+        memory.local_path = str(args["local_path"])
+    data = e.data if isinstance(e.data, dict) else {}
+    if e.tool == "upload" and e.ok and data.get("uploaded"):
+        memory.key = str(data["uploaded"][0].get("key") or memory.key)
+    elif e.tool == "upload" and not key and args.get("local_path"):
+        memory.key = posixpath.basename(str(args["local_path"]).rstrip("/"))
+
+
+def _kfp(memory: ThreadMemory, e: Executed) -> None:
+    args = e.args
+    data = e.data if isinstance(e.data, dict) else {}
+    if args.get("pipeline"):
+        memory.pipeline = str(args["pipeline"])
+    if args.get("experiment"):
+        memory.experiment = str(args["experiment"])
+    if isinstance(args.get("run"), str) and args["run"] not in {"latest", "last"}:
+        _note_run(memory, args["run"])
+    if not e.ok:
+        return
+    if e.tool == "get_pipeline" and isinstance(data.get("pipeline"), dict):
+        memory.pipeline = str(data["pipeline"].get("name") or memory.pipeline)
+    if e.tool == "submit_run":
+        _note_run(memory, data.get("run_id"))
+        memory.pipeline = str(data.get("pipeline") or memory.pipeline)
+        memory.metrics_uri = None  # a new run: earlier metrics no longer apply
+    if e.tool in {"get_run", "wait_for_run"}:
+        _note_run(memory, data.get("id"))
+        if data.get("pipeline"):
+            memory.pipeline = str(data["pipeline"])
+        metrics = [a for a in data.get("artifacts") or [] if "metrics" in str(a.get("name", "")).lower()]
+        memory.metrics_uri = str(metrics[-1]["uri"]) if metrics else None
+    if e.tool == "list_runs" and data.get("runs"):
+        for run in reversed(data["runs"]):
+            _note_run(memory, run.get("id"))
+
+
+def remember(executed: list[Executed]) -> ThreadMemory:
+    memory = ThreadMemory()
+    for e in executed:
+        _storage(memory, e)
+        _kfp(memory, e)
+    return memory
