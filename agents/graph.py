@@ -29,7 +29,7 @@ from agents.messages import for_model, text_of
 from agents.registry import Specialist
 from agents.state import SwarmState
 from agents.toolkit import handoff_schema, handoff_target, tool_schema
-from tools.base import ToolError, ToolResult, closest, describe_change, run_tool
+from tools.base import ToolError, ToolResult, closest, describe_change, progress_to, run_tool
 
 ROUTER = "router"
 TOOLS = "tools"
@@ -283,4 +283,20 @@ async def _execute(
                 hint="Do not retry unless the user asks.",
             ),
         )
-    return await asyncio.to_thread(run_tool, tool, call["args"], spec.context)
+    loop = asyncio.get_running_loop()
+    try:
+        writer = get_stream_writer()
+    except RuntimeError:
+        writer = None
+
+    def progress(message: str) -> None:
+        # Tools run in a worker thread; the stream belongs to the event loop.
+        if writer is not None:
+            payload = {"kind": "tool_progress", "agent": spec.name, "call_id": call["id"], "tool": tool.name}
+            loop.call_soon_threadsafe(writer, {**payload, "message": message})
+
+    def job() -> ToolResult:
+        with progress_to(progress):
+            return run_tool(tool, call["args"], spec.context)
+
+    return await asyncio.to_thread(job)

@@ -44,6 +44,16 @@ class ToolResultEvent(_Event):
     duration_ms: float
 
 
+class ToolProgress(_Event):
+    """A long-running tool saying how it is going (e.g. a run's task states while waiting)."""
+
+    type: Literal["tool_progress"] = "tool_progress"
+    agent: str
+    call_id: str
+    tool: str
+    message: str
+
+
 class ApprovalRequest(_Event):
     """A mutating tool call waiting for a person. Call `approve()` or `reject()` before
     asking the stream for its next event; leaving it unanswered ends the turn with the
@@ -122,6 +132,7 @@ Event = Annotated[
     Handoff
     | ToolCall
     | ToolResultEvent
+    | ToolProgress
     | ApprovalRequest
     | ApprovalResult
     | AssistantText

@@ -20,6 +20,7 @@ from swarmops.events import (
     Event,
     Handoff,
     ToolCall,
+    ToolProgress,
     ToolResultEvent,
     TurnDone,
 )
@@ -84,6 +85,8 @@ class ConsoleRenderer:
         elif isinstance(event, ToolCall):
             mark = "[yellow]✎[/]" if event.mutating else "[blue]⚙[/]"
             c.print(f"  {mark} [bold]{event.agent}.{event.tool}[/]({_args(event.args)})", highlight=False)
+        elif isinstance(event, ToolProgress):
+            c.print(f"    [dim]… {event.message}[/]", highlight=False)
         elif isinstance(event, ToolResultEvent):
             took = f"[dim]{event.duration_ms:.0f} ms[/]"
             if event.ok:

@@ -38,6 +38,7 @@ from swarmops.events import (
     Event,
     Handoff,
     ToolCall,
+    ToolProgress,
     ToolResultEvent,
     TurnDone,
 )
@@ -312,6 +313,8 @@ class Assistant:
                     duration_ms=round(result.duration_ms, 1),
                 )
             return result
+        if kind == "tool_progress":
+            return ToolProgress(**body)
         if kind == "message":
             turn.final_text = f"{turn.final_text}\n\n{body['text']}" if turn.final_text else body["text"]
             return AssistantMessage(**body)

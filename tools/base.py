@@ -8,9 +8,11 @@ LangGraph graph, the CLI, the benchmarks and the tests.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +23,29 @@ CtxT = TypeVar("CtxT")
 
 #: Backstop on the size of any result payload handed to a model (characters of JSON).
 MAX_RESULT_CHARS = 24_000
+
+_progress: ContextVar[Callable[[str], None] | None] = ContextVar("swarmops_tool_progress", default=None)
+
+
+def report_progress(message: str) -> None:
+    """Tell whoever runs this tool how long work is going (a no-op when nobody listens).
+
+    Long tools (waiting for a run, big transfers) call this so a person sees movement instead of
+    a silent pause; the caller decides how to show it.
+    """
+    listener = _progress.get()
+    if listener is not None:
+        with contextlib.suppress(Exception):  # progress must never break the tool
+            listener(message)
+
+
+@contextlib.contextmanager
+def progress_to(listener: Callable[[str], None]) -> Iterator[None]:
+    token = _progress.set(listener)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
 
 
 class ToolFailure(Exception):

@@ -52,6 +52,10 @@ async def test_run_iris_and_report_accuracy_from_the_metrics_artifact(
     assert submit.args["parameters"] == {"n_estimators": 50}
     waited = of_type(events, "tool_result")[2]
     assert waited.data["state"] == "SUCCEEDED"
+    # While waiting, the person saw the run move (state and task states), not a silent pause.
+    progress = of_type(events, "tool_progress")
+    assert progress and {p.tool for p in progress} == {"wait_for_run"}
+    assert any("RUNNING" in p.message for p in progress)
     read = of_type(events, "tool_call")[3]
     assert read.args["bucket"] == "mlpipeline"
     assert read.args["key"] == f"v2/artifacts/iris/{waited.data['id']}/evaluate/metrics"

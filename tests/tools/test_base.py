@@ -60,3 +60,19 @@ def test_closest_ranks_by_similarity() -> None:
     assert closest("", names) == []
     assert "a" not in closest("abc", names)
     assert closest("mdoels", names) == ["models"]
+
+
+def test_progress_reaches_the_listener_and_is_silent_without_one() -> None:
+    from tools.base import progress_to, report_progress
+
+    def slow(a: Args, c: object) -> dict:
+        report_progress(f"working on {a.name}")
+        return {"done": True}
+
+    spec = ToolSpec("t", "d", Args, slow, "g")
+    heard: list[str] = []
+    with progress_to(heard.append):
+        assert run_tool(spec, {"name": "x"}, None).ok
+    assert heard == ["working on x"]
+    assert run_tool(spec, {"name": "y"}, None).ok  # nobody listening: no error
+    assert heard == ["working on x"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
+from tools.base import report_progress
 from tools.kfp.common import FINAL_STATES, StrictArgs, kfp_tool, state_of
 from tools.kfp.context import KfpContext
 from tools.kfp.errors import is_transport
@@ -35,7 +36,12 @@ def wait_for_run(args: WaitForRunArgs, ctx: KfpContext) -> dict[str, Any]:
     deadline = start + args.timeout_seconds
     run = resolve_run(ctx, args.run)
     poll_errors = 0
+    last_said = ""
     while state_of(run) not in FINAL_STATES:
+        said = _progress_line(run, time.monotonic() - start)
+        if said.split(" (")[0] != last_said.split(" (")[0]:
+            report_progress(said)
+            last_said = said
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
@@ -78,3 +84,10 @@ WAIT_FOR_RUN = kfp_tool(
     wait_for_run,
     examples=["wait for my run to finish", "what accuracy did the run get?"],
 )
+
+
+def _progress_line(run: Any, elapsed: float) -> str:
+    """'RUNNING: prepare-data SUCCEEDED, train RUNNING (12 s)' for a person watching the wait."""
+    tasks = getattr(getattr(run, "run_details", None), "task_details", None) or []
+    parts = [f"{t.display_name} {t.state}" for t in tasks if getattr(t, "display_name", None)]
+    return f"{state_of(run)}" + (f": {', '.join(parts)}" if parts else "") + f" ({elapsed:.0f} s)"
