@@ -8,9 +8,10 @@ unmodified kfp.Client:
     runner adds to every task (process start, kfp.local's executor, artifact publishing).
 
     python evals/bench_kfp.py [--runs 5]
+
+(No `from __future__ import annotations`: kfp reads the component annotations.)
 """
 
-from __future__ import annotations
 
 import argparse
 import statistics
@@ -71,10 +72,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    import kfp
-
     from swarmops.services.kfp_server.embedded import EmbeddedKfp
     from swarmops.services.seaweed import EmbeddedSeaweed
+    from tools.kfp import make_kfp_client
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -83,7 +83,7 @@ def main() -> None:
             t1 = time.perf_counter()
             with EmbeddedKfp(data, s3) as host:
                 t2 = time.perf_counter()
-                client = kfp.Client(host=host)
+                client = make_kfp_client(host, timeout=30)
                 exp = client.create_experiment("bench")
                 iris_id = client.get_pipeline_id("iris")
                 iris_version = client.list_pipeline_versions(iris_id).pipeline_versions[0].pipeline_version_id
