@@ -95,6 +95,7 @@ def test_doctor_reports_health_with_secrets_masked(tmp_path: Path, s3_endpoint: 
     out = swarmops(["doctor"], tmp_path, s3_endpoint, OPENAI_API_KEY="")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "offline planner" in out.stdout and "object storage" in out.stdout and "ok" in out.stdout
+    assert "kubeflow pipelines" in out.stdout and "swarmops-embedded" in out.stdout
     assert "testing-secret-key" not in out.stdout
 
 
@@ -106,3 +107,41 @@ def test_doctor_fails_clearly_when_storage_is_down(tmp_path: Path) -> None:
         port = sock.getsockname()[1]
     out = swarmops(["doctor"], tmp_path, f"127.0.0.1:{port}")
     assert out.returncode == 1 and "failing" in out.stdout
+
+
+def test_done_when_iris_accuracy_on_fully_embedded_backends(tmp_path: Path) -> None:
+    """No endpoint configured at all: SeaweedFS and the KFP API start on first use and stop after."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWARMOPS_S3")}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "swarmops.cli",
+            "ask",
+            "--yes",
+            "--json",
+            "run the iris pipeline with 50 trees and tell me its accuracy",
+        ],
+        cwd=tmp_path,
+        env={**env, "SWARMOPS_DATA_DIR": str(tmp_path / "data"), "SWARMOPS_CONFIG": str(tmp_path / "none.toml")},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    tools = [e["tool"] for e in events if e["type"] == "tool_call"]
+    assert tools == ["get_pipeline", "submit_run", "wait_for_run", "preview_object"]
+    waited = next(e for e in events if e["type"] == "tool_result" and e["tool"] == "wait_for_run")
+    assert waited["data"]["state"] == "SUCCEEDED"
+    metrics = json.loads(
+        next(e for e in events if e["type"] == "tool_result" and e["tool"] == "preview_object")["data"]["text"]
+    )
+    assert f"accuracy is {metrics['accuracy']}" in events[-1]["final_text"]
+    # Both embedded services were stopped when the command exited.
+    import time
+
+    time.sleep(1)
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert str(tmp_path / "data") not in ps
