@@ -9,9 +9,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from agents.docs import docs_specialist
 from agents.kfp import kfp_specialist
 from agents.registry import Specialist
 from agents.storage import storage_specialist
+from tools.base import report_progress
+from tools.docs import DocsContext
 from tools.kfp import KfpContext, make_kfp_client
 from tools.storage import StorageContext, make_minio_client
 
@@ -25,6 +28,7 @@ class Backends:
         self._s3_secret: str | None = None
         self.storage = StorageContext(client_factory=self._make_minio, endpoint=self.s3_label)
         self.kfp = KfpContext(client_factory=self._make_kfp, host=self.kfp_label, storage=self.storage)
+        self.docs = DocsContext(kb_factory=self.open_knowledge, storage=self.storage, min_score=settings.rag_min_score)
 
     # --- object storage --------------------------------------------------------------------
     @property
@@ -98,9 +102,38 @@ class Backends:
                 self.kfp.host = f"{host} (embedded KFP API)"
             return self._kfp_server[1]
 
+    # --- knowledge base ------------------------------------------------------------------------
+    def open_knowledge(self, *, builtin: bool = True) -> Any:
+        """Open the knowledge base, bringing the built-in corpus up to date first.
+
+        The corpus is regenerated (docs + API reference from the installed kfp and minio) only
+        when its fingerprint changed, so a normal start costs no embedding work.
+        """
+        from knowledge.builtin import BUILTIN_ORIGINS, builtin_documents, builtin_fingerprint
+        from knowledge.embeddings import Embedder
+        from knowledge.store import KnowledgeBase
+
+        s = self.settings
+        path = s.data_dir / "knowledge"
+        kb = KnowledgeBase(
+            path, chroma_url=s.chroma_url, embedder=Embedder(precision=s.embedding_precision), mode=s.rag_mode
+        )
+        marker = path / "builtin.fingerprint"
+        fingerprint = builtin_fingerprint()
+        if builtin and (not marker.exists() or marker.read_text() != fingerprint or kb.count() == 0):
+            report_progress("indexing the built-in documentation (first start only)")
+            kb.index(
+                builtin_documents(),
+                origins=BUILTIN_ORIGINS,
+                progress=lambda done, total, what: report_progress(f"built-in docs: {done}/{total} {what}"),
+            )
+            path.mkdir(parents=True, exist_ok=True)
+            marker.write_text(fingerprint)
+        return kb
+
     # --- lifecycle ---------------------------------------------------------------------------
     def specialists(self) -> list[Specialist]:
-        return [storage_specialist(self.storage), kfp_specialist(self.kfp)]
+        return [storage_specialist(self.storage), kfp_specialist(self.kfp), docs_specialist(self.docs)]
 
     def secret_values(self) -> list[str]:
         return [self._s3_secret] if self._s3_secret else []

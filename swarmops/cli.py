@@ -117,6 +117,51 @@ def doctor(read_only: ReadOnly = False) -> None:
     raise typer.Exit(run_doctor(_settings(read_only), Console()))
 
 
+@app.command()
+def index(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories or s3://bucket/prefix URIs.")],
+) -> None:
+    """Add documents to the knowledge base (Markdown, text, HTML, PDF); re-runs are incremental."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from knowledge.indexer import KnowledgeInputError, index_inputs
+    from swarmops.backends import Backends
+
+    console = Console()
+    settings = _settings()
+    with Backends(settings) as backends:
+        needs_s3 = any(i.startswith("s3://") for i in inputs)
+        try:
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("loading the embedding model", total=None)
+
+                def progress(done: int, total: int, what: str) -> None:
+                    bar.update(task, completed=done, total=total, description=what[:60])
+
+                kb = backends.open_knowledge()
+                client = backends.storage.client if needs_s3 else None
+                report = index_inputs(kb, inputs, minio_client=client, progress=progress)
+        except KnowledgeInputError as exc:
+            console.print(f"[red]error:[/] {exc}. Nothing was changed.")
+            raise typer.Exit(2) from None
+    table = Table("result", "count", "examples", title=f"indexed in {report.seconds:.1f} s")
+    for label, items in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+        table.add_row(label, str(len(items)), ", ".join(items[:3]) + (" …" if len(items) > 3 else ""))
+    table.add_row("unchanged", str(len(report.unchanged)), "")
+    table.add_row("chunks written", str(report.chunks_written), "")
+    console.print(table)
+    for source, reason in report.failed:
+        console.print(f"[yellow]skipped[/] {source}: {reason}")
+
+
 @threads_app.command("list")
 def threads_list() -> None:
     """Threads, most recently used first."""

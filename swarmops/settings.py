@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     kfp_cookies: SecretStr | None = Field(None, description="Cookie header, e.g. for a Dex/OIDC session.")
     kfp_timeout: float = Field(10.0, description="Seconds before one KFP API request is abandoned.")
 
+    # --- knowledge base (RAG) -----------------------------------------------------------------
+    chroma_url: str | None = Field(None, description="Chroma server URL; unset uses a local persistent index.")
+    rag_mode: Literal["dense", "hybrid"] = Field("hybrid", description="hybrid = BM25 + dense, fused (RRF).")
+    rag_min_score: float = Field(
+        0.35, ge=0, le=1, description="Below this relevance the docs agent says it doesn't know."
+    )
+    embedding_precision: Literal["auto", "fp32", "bf16"] = Field(
+        "auto", description="auto uses bf16 when the CPU has it."
+    )
+
     # --- behaviour ----------------------------------------------------------------------------
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("swarmops")))
     read_only: bool = False

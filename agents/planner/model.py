@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from agents.messages import text_of
-from agents.planner import pipelines, router, storage
+from agents.planner import docs, pipelines, router, storage
 from agents.planner.answers import describe
 from agents.planner.conversation import current_visit, executed_since
 from agents.toolkit import handoff_target
@@ -30,6 +30,7 @@ from agents.toolkit import handoff_target
 SPECIALISTS: dict[str, Callable[[list[BaseMessage], Callable[[], str]], AIMessage]] = {
     "storage": storage.reply,
     "pipelines": pipelines.reply,
+    "docs": docs.reply,
 }
 _ROLE_BY_TOOL: dict[str, str] = {}
 
@@ -40,11 +41,13 @@ def register_tools(agent: str, tool_names: Sequence[str]) -> None:
 
 
 def _register_defaults() -> None:
+    from tools.docs import DOCS_TOOLS
     from tools.kfp import KFP_TOOLS
     from tools.storage import STORAGE_TOOLS
 
     register_tools("storage", [t.name for t in STORAGE_TOOLS])
     register_tools("pipelines", [t.name for t in KFP_TOOLS])
+    register_tools("docs", [t.name for t in DOCS_TOOLS])
 
 
 _register_defaults()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
+from agents.planner.docs_intents import is_docs_request, is_index_request
 from agents.planner.kfp_intents import KFP_VERBS, is_kfp_request
 from agents.planner.storage import METRICS
 from agents.planner.storage_intents import is_storage_request
@@ -25,7 +26,18 @@ OFFLINE_NOTE = (
 )
 
 #: Specialist -> "does this text belong to you?". Order breaks ties.
-DETECTORS: dict[str, Callable[[str], bool]] = {"storage": is_storage_request, "pipelines": is_kfp_request}
+DETECTORS: dict[str, Callable[[str], bool]] = {
+    "storage": is_storage_request,
+    "pipelines": is_kfp_request,
+    "docs": is_docs_request,
+}
+#: Questions about how to do something are for the docs even when they name buckets or runs.
+_STRONG_HOWTO = re.compile(
+    r"^\s*(?:(?:hey|hi|ok|so|please|pls)[\s,]+)*(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)\b|how\s+to\b|"
+    r"what\s+does\s+\S+.*\bdo\b|why\s+(?:does|do|is|would)\b|explain\b|is\s+it\s+possible\b|"
+    r"what(?:'s| is) the difference\b|in the (?:docs|documentation)\b|according to the (?:docs|documentation)\b)",
+    re.I,
+)
 
 EXAMPLES = {
     "storage": [
@@ -35,6 +47,7 @@ EXAMPLES = {
         "what is in demo-data?",
         "show me the first rows of s3://raw-data/train.csv",
     ],
+    "docs": ["how do I turn off caching for a KFP task?", "what does presigned_get_object do?"],
     "pipelines": [
         "run the iris pipeline with 50 trees and tell me its accuracy",
         "list my runs",
@@ -73,6 +86,8 @@ _RUN_VERB = re.compile(
 
 def _owner(clause: str, available: list[str]) -> str | None:
     owners = [name for name, hit in DETECTORS.items() if name in available and hit(clause)]
+    if "docs" in owners and (is_index_request(clause) or _STRONG_HOWTO.search(clause)):
+        return "docs"
     if "pipelines" in owners and len(owners) > 1 and _RUN_VERB.search(clause):
         return "pipelines"
     return owners[0] if owners else None
@@ -80,6 +95,8 @@ def _owner(clause: str, available: list[str]) -> str | None:
 
 def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
     """[(specialist, task)] in the order the user asked."""
+    if "docs" in available and _STRONG_HOWTO.search(request) and not is_index_request(request):
+        return [("docs", request)]
     groups: list[tuple[str, list[str]]] = []
     leading: list[str] = []  # clauses before any owner is known join the first part
     for clause in split_clauses(request, ROUTER_VERBS) or [request]:
