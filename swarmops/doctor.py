@@ -68,6 +68,20 @@ def check_kfp(settings: Any, backends: Any) -> str:
     return f"{backends.kfp.host}: {version}, {total} pipeline(s)"
 
 
+def check_knowledge(settings: Any, backends: Any) -> str:
+    """Opens the index without loading the embedding model: counts only."""
+    kb = backends.open_knowledge(builtin=False)
+    sources = kb.sources()
+    origins: dict[str, int] = {}
+    for src in sources:
+        origins[src.origin or "other"] = origins.get(src.origin or "other", 0) + 1
+    where = settings.chroma_url or str(settings.data_dir / "knowledge")
+    if not sources:
+        return f"{where}: empty (the built-in docs are indexed on the first documentation question)"
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(origins.items()))
+    return f"{where}: {kb.count()} chunks from {len(sources)} sources ({detail}); {settings.rag_mode} retrieval"
+
+
 def run_doctor(settings: Any, console: Console) -> int:
     from swarmops.backends import Backends
 
@@ -82,6 +96,7 @@ def run_doctor(settings: Any, console: Console) -> int:
             _timed("model", lambda: check_model(settings), masker),
             _timed("object storage", lambda: check_storage(backends), masker),
             _timed("kubeflow pipelines", lambda: check_kfp(settings, backends), masker),
+            _timed("knowledge base", lambda: check_knowledge(settings, backends), masker),
         ]
     health = Table("backend", "status", "detail", "time", title="health")
     for c in checks:
