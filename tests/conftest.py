@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 
-pytest_plugins = ["tests.plugins.moto_s3", "tests.plugins.seaweed", "tests.plugins.openai_stub", "tests.plugins.kfp"]
+pytest_plugins = [
+    "tests.plugins.moto_s3",
+    "tests.plugins.seaweed",
+    "tests.plugins.openai_stub",
+    "tests.plugins.knowledge",
+    "tests.plugins.kfp",
+]
 
 # Never let a developer's endpoint or key leak into tests: tests choose their models explicitly.
 for _var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SWARMOPS_CONFIG"):

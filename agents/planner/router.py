@@ -86,16 +86,25 @@ _RUN_VERB = re.compile(
 
 def _owner(clause: str, available: list[str]) -> str | None:
     owners = [name for name, hit in DETECTORS.items() if name in available and hit(clause)]
-    if "docs" in owners and (is_index_request(clause) or _STRONG_HOWTO.search(clause)):
+    if "docs" in available and (is_index_request(clause) or _STRONG_HOWTO.search(clause) or _DOCS_REF.search(clause)):
         return "docs"
     if "pipelines" in owners and len(owners) > 1 and _RUN_VERB.search(clause):
         return "pipelines"
     return owners[0] if owners else None
 
 
+#: "... according to the docs", "what do the docs say about ...": the user asks the documentation.
+_DOCS_REF = re.compile(
+    r"\b(?:according to|in|from|per) (?:the |our )?(?:docs|documentation|handbook|knowledge base)\b|"
+    r"\bwhat do(?:es)? (?:the |our )?(?:docs|documentation|handbook) say\b",
+    re.I,
+)
+
+
 def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
     """[(specialist, task)] in the order the user asked."""
-    if "docs" in available and _STRONG_HOWTO.search(request) and not is_index_request(request):
+    asks_docs = _STRONG_HOWTO.search(request) or _DOCS_REF.search(request)
+    if "docs" in available and asks_docs and not is_index_request(request):
         return [("docs", request)]
     groups: list[tuple[str, list[str]]] = []
     leading: list[str] = []  # clauses before any owner is known join the first part
