@@ -12,7 +12,6 @@ unmodified kfp.Client:
 (No `from __future__ import annotations`: kfp reads the component annotations.)
 """
 
-
 import argparse
 import statistics
 import sys

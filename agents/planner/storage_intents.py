@@ -232,12 +232,7 @@ def _analyse(text: str) -> _Clause:
         while 0 <= i < len(tokens) and i not in used:
             name = _plain_name(tokens[i])
             if name is None:
-                if (
-                    tokens[i].kind == "word"
-                    and step == 1
-                    and i == start
-                    and tokens[i].lower not in _NOT_NAMES
-                ):
+                if tokens[i].kind == "word" and step == 1 and i == start and tokens[i].lower not in _NOT_NAMES:
                     clause.invalid_names.append(tokens[i].text)
                 return
             add(
@@ -506,12 +501,7 @@ class _Planner:
         self.steps.append(step)
         bucket = args.get("dst_bucket") or args.get("bucket")
         keys = args.get("keys") or []
-        key = (
-            args.get("dst_key")
-            or args.get("key")
-            or args.get("src_key")
-            or (keys[0] if len(keys) == 1 else None)
-        )
+        key = args.get("dst_key") or args.get("key") or args.get("src_key") or (keys[0] if len(keys) == 1 else None)
         if tool == "upload" and not key:
             key = _basename(args["local_path"])
         if tool in {"upload", "download"} and args.get("local_path"):
@@ -545,9 +535,7 @@ class _Planner:
         return None, mention.value
 
     @staticmethod
-    def bucket(
-        clause: _Clause, roles: tuple[Role, ...] = ("loc", "src", "none", "dst", "under")
-    ) -> str | None:
+    def bucket(clause: _Clause, roles: tuple[Role, ...] = ("loc", "src", "none", "dst", "under")) -> str | None:
         for role in roles:
             for mention in clause.buckets:
                 if mention.role == role:
@@ -555,14 +543,10 @@ class _Planner:
         return None
 
     @staticmethod
-    def objects(
-        clause: _Clause, exclude: tuple[Role, ...] = (), *, files_only: bool = True
-    ) -> list[_Mention]:
+    def objects(clause: _Clause, exclude: tuple[Role, ...] = (), *, files_only: bool = True) -> list[_Mention]:
         """Key/path mentions; folders ("logs/") and globs only count where the tool takes a prefix."""
         return [
-            m
-            for m in clause.of("key", "path")
-            if m.role not in exclude and not (files_only and _is_folder(m.value))
+            m for m in clause.of("key", "path") if m.role not in exclude and not (files_only and _is_folder(m.value))
         ]
 
     def pairs(
@@ -582,9 +566,7 @@ class _Planner:
             return None  # an unnamed object in another bucket than the one just named is a guess
         return (bucket or self.ctx.key_bucket, self.ctx.key)
 
-    def objects_or_ask(
-        self, clause: _Clause, action: str, exclude: tuple[Role, ...] = ()
-    ) -> list[tuple[str, str]]:
+    def objects_or_ask(self, clause: _Clause, action: str, exclude: tuple[Role, ...] = ()) -> list[tuple[str, str]]:
         bucket = self.bucket(clause)
         pairs = self.pairs(clause, bucket or self.ctx.bucket, exclude)
         if not pairs:
@@ -637,9 +619,7 @@ class _Planner:
         low = clause.skeleton
         removing = re.search(r"\b(?:remove|delete|clear|drop|wipe|strip|untag|erase)\b", low)
         setting = (
-            clause.tags
-            or removing
-            or re.match(r"^(?:tag|label|retag|relabel|set|add|apply|attach|put|mark)\b", low)
+            clause.tags or removing or re.match(r"^(?:tag|label|retag|relabel|set|add|apply|attach|put|mark)\b", low)
         )
         if not setting:
             for bucket, key in self.objects_or_ask(clause, "show the tags of"):
@@ -647,9 +627,7 @@ class _Planner:
             return
         one_tag = re.search(r"\b(?!(?:the|all|its|a|any|every|of|object|file)\b)(\w+)\s+tag\b", low)
         if removing and (clause.tags or one_tag):
-            raise _NeedInfo(
-                "I can only replace an object's whole tag set; which tags should it keep (key=value)?"
-            )
+            raise _NeedInfo("I can only replace an object's whole tag set; which tags should it keep (key=value)?")
         pairs = self.objects_or_ask(clause, "clear the tags of" if removing else "tag")
         if not clause.tags and not removing:
             raise _NeedInfo(f"Which tags should I set on {pairs[0][1]}? (e.g. team=ml)")
@@ -743,11 +721,7 @@ class _Planner:
             r"\b(?:first|top|up\s+to|at\s+most|max(?:imum)?|limit(?:\s+(?:to|of))?|only|just)\s+(\w+)\b",
             clause.skeleton,
         ) or re.search(r"\b(\d+)\s+(?:files|objects|keys|items|entries|results)\b", clause.skeleton)
-        if (
-            limit
-            and limit.group(1) not in {"a", "an", "one"}
-            and (n := parse_int(limit.group(1))) is not None
-        ):
+        if limit and limit.group(1) not in {"a", "an", "one"} and (n := parse_int(limit.group(1))) is not None:
             args["limit"] = n
         self.emit("list_objects", **args)
 
@@ -804,9 +778,7 @@ class _Planner:
         groups: dict[str, dict[str, Any]] = {}
         for mention in prefixes:
             found, value = (
-                self.locate(mention, clause)
-                if mention.kind == "path"
-                else (mention.uri_bucket, mention.value)
+                self.locate(mention, clause) if mention.kind == "path" else (mention.uri_bucket, mention.value)
             )
             if mention.kind == "path" and not value.split("*", 1)[0]:
                 found, value = None, mention.value  # "delete logs/" never means "empty the bucket logs"
@@ -817,11 +789,7 @@ class _Planner:
         located = [self.locate(m, clause) for m in keys]
         pairs = [(found or bucket or self.ctx.bucket, key) for found, key in located]
         if not pairs and not groups:
-            ref = (
-                self.context_object(clause, bucket)
-                if (clause.it_role is not None or clause.key_ref)
-                else None
-            )
+            ref = self.context_object(clause, bucket) if (clause.it_role is not None or clause.key_ref) else None
             if ref is None:
                 raise _NeedInfo(f"What should I delete{f' from {bucket}' if bucket else ''}?")
             pairs = [ref]
@@ -846,14 +814,10 @@ class _Planner:
             self.emit("delete_bucket", **args)
 
     def _upload(self, clause: _Clause) -> None:
-        sources = [
-            m for m in clause.of("path", "key") if m.role not in {"dst", "as"} and m.uri_bucket is None
-        ]
+        sources = [m for m in clause.of("path", "key") if m.role not in {"dst", "as"} and m.uri_bucket is None]
         local_paths = [m.value for m in sources]
         if not local_paths:
-            if self.ctx.local_path and (
-                clause.it_role is not None or clause.key_ref or not clause.of("path", "key")
-            ):
+            if self.ctx.local_path and (clause.it_role is not None or clause.key_ref or not clause.of("path", "key")):
                 local_paths = [self.ctx.local_path]
             else:
                 raise _NeedInfo("Which local file should I upload?")
@@ -891,9 +855,7 @@ class _Planner:
         clause = replace(clause, mentions=remote)
         prefixes = clause.of("prefix") + [m for m in clause.of("path") if _is_folder(m.value)]
         if prefixes and not self.objects(clause):
-            raise _NeedInfo(
-                f"I can only download single objects; which file under {prefixes[0].value} do you want?"
-            )
+            raise _NeedInfo(f"I can only download single objects; which file under {prefixes[0].value} do you want?")
         pairs = self.objects_or_ask(clause, "download")
         for bucket, key in pairs:
             args: dict[str, Any] = {"bucket": bucket, "key": key}
@@ -963,13 +925,9 @@ class _Planner:
                 dst_bucket = found or dst_bucket
                 dst_key = value or None
         pairs = self.pairs(clause, src_bucket or self.ctx.bucket, ("dst", "as"))
-        folders = [
-            m for m in clause.of("path", "prefix") if m.role not in {"dst", "as"} and _is_folder(m.value)
-        ]
+        folders = [m for m in clause.of("path", "prefix") if m.role not in {"dst", "as"} and _is_folder(m.value)]
         if not pairs and folders:
-            raise _NeedInfo(
-                f"I can only {verb} single objects; which file under {folders[0].value} do you mean?"
-            )
+            raise _NeedInfo(f"I can only {verb} single objects; which file under {folders[0].value} do you mean?")
         if not pairs:
             ref = self.context_object(clause, src_bucket)
             if ref is None:
@@ -989,9 +947,7 @@ class _Planner:
 
     def _move(self, clause: _Clause) -> None:
         if clause.has(r"\brename\b") and not self.objects(clause) and clause.has(r"\bbucket\b"):
-            raise _NeedInfo(
-                "Buckets can't be renamed; should I create a new bucket and move the objects instead?"
-            )
+            raise _NeedInfo("Buckets can't be renamed; should I create a new bucket and move the objects instead?")
         self._copy(clause, "move_object")
 
 
@@ -1016,9 +972,7 @@ def _clauses(text: str) -> list[tuple[_Clause, str | None]]:
             merged = _analyse(f"{analysed[-1][0].text} {clause.text}")
             analysed[-1] = (merged, analysed[-1][1])
             continue
-        bare_verb = (
-            len(set(clause.skeleton.split()) - {"get", "rid", "of", "clean", "out", "back", "up"}) <= 1
-        )
+        bare_verb = len(set(clause.skeleton.split()) - {"get", "rid", "of", "clean", "out", "back", "up"}) <= 1
         if intent and clause.is_empty and not clause.tags and bare_verb and i + 1 < len(raw):
             borrowed = _analyse(_borrow_arguments(clause.text, raw[i + 1]))
             if not borrowed.is_empty:
@@ -1038,9 +992,7 @@ def plan_storage(text: str, memory: Memory | None = None) -> Plan:
         except _NeedInfo as need:
             return Plan(planner.steps, need.question)
     if not planner.steps:
-        return Plan(
-            [], "What would you like me to do in object storage (list, upload, download, share, ...)?"
-        )
+        return Plan([], "What would you like me to do in object storage (list, upload, download, share, ...)?")
     return Plan(planner.steps)
 
 

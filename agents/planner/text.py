@@ -153,9 +153,7 @@ def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:
     """
     masked, originals = mask_quoted(normalize(text))
     verb_re = _verb_alternation(DEFAULT_VERBS | {v.lower() for v in (verbs or ())})
-    and_verb = re.compile(
-        rf"\s*,?\s+and\s+(?={_ADVERBS}{verb_re})|\s*,\s*(?={_ADVERBS}{verb_re})", re.IGNORECASE
-    )
+    and_verb = re.compile(rf"\s*,?\s+and\s+(?={_ADVERBS}{verb_re})|\s*,\s*(?={_ADVERBS}{verb_re})", re.IGNORECASE)
     comma_and = re.compile(rf"\s*,\s*and\s+(?={_CLAUSE_STARTERS})", re.IGNORECASE)
 
     pieces = [masked]
@@ -263,9 +261,7 @@ def parse_s3_uri(text: str) -> tuple[str, str] | None:
 
 TokenKind = Literal["word", "quoted", "uri", "path", "number", "kv"]
 
-_CONTRACTION_BASES = frozenset(
-    {"what", "it", "that", "there", "here", "who", "where", "how", "let", "he", "she"}
-)
+_CONTRACTION_BASES = frozenset({"what", "it", "that", "there", "here", "who", "where", "how", "let", "he", "she"})
 
 
 @dataclass(frozen=True)

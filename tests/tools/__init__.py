@@ -52,13 +52,9 @@ def preview(ctx: StorageContext, tool: str, **args: Any) -> str:
     return describe_change(TOOLS[tool], args, ctx)
 
 
-def put(
-    client: Minio, bucket: str, key: str, data: bytes | str = b"x", content_type: str | None = None
-) -> None:
+def put(client: Minio, bucket: str, key: str, data: bytes | str = b"x", content_type: str | None = None) -> None:
     body = data.encode() if isinstance(data, str) else data
-    client.put_object(
-        bucket, key, io.BytesIO(body), len(body), content_type=content_type or "application/octet-stream"
-    )
+    client.put_object(bucket, key, io.BytesIO(body), len(body), content_type=content_type or "application/octet-stream")
 
 
 def raw_put(endpoint: str, bucket: str, key: str, body: bytes) -> None:

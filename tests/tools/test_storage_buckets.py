@@ -54,9 +54,7 @@ def test_create_existing_bucket_fails(ctx: StorageContext, client: Minio) -> Non
         ("-leading", "begin and end"),
     ],
 )
-def test_create_bucket_rejects_invalid_names(
-    ctx: StorageContext, client: Minio, name: str, rule_words: str
-) -> None:
+def test_create_bucket_rejects_invalid_names(ctx: StorageContext, client: Minio, name: str, rule_words: str) -> None:
     error = fail(ctx, "create_bucket", bucket=name)
     assert error.code == "InvalidBucketName"
     assert rule_words in (error.hint or "")

@@ -114,9 +114,7 @@ def test_presign_url_is_downloadable(ctx: StorageContext, client: Minio) -> None
 def test_presign_checks_existence_and_range(ctx: StorageContext, client: Minio) -> None:
     error = fail(ctx, "presign_url", bucket="data", key="READNE.md")
     assert error.code == "NoSuchKey" and error.suggestions == ["README.md"]
-    assert fail(ctx, "presign_url", bucket="data", key="README.md", expires_minutes=10081).code == (
-        "InvalidArguments"
-    )
+    assert fail(ctx, "presign_url", bucket="data", key="README.md", expires_minutes=10081).code == ("InvalidArguments")
 
 
 def test_copy_object(ctx: StorageContext, client: Minio) -> None:
@@ -138,9 +136,7 @@ def test_copy_preview_mentions_overwrite(ctx: StorageContext, client: Minio) -> 
         "dst_bucket": "data",
         "dst_key": "datasets/test.csv",
     }
-    assert "overwrites the existing 8 B object at s3://data/datasets/test.csv" in preview(
-        ctx, "copy_object", **args
-    )
+    assert "overwrites the existing 8 B object at s3://data/datasets/test.csv" in preview(ctx, "copy_object", **args)
     assert ok(ctx, "copy_object", **args)["overwrote"] is True
 
 
@@ -158,9 +154,7 @@ def test_copy_into_folder_and_errors(ctx: StorageContext, client: Minio) -> None
 def test_move_object(ctx: StorageContext, client: Minio) -> None:
     args = {"src_bucket": "data", "src_key": "README.md", "dst_bucket": "data", "dst_key": "docs/README.md"}
     text = preview(ctx, "move_object", **args)
-    assert text.startswith(
-        "Move s3://data/README.md (7 B) to s3://data/docs/README.md and then delete the source"
-    )
+    assert text.startswith("Move s3://data/README.md (7 B) to s3://data/docs/README.md and then delete the source")
     data = ok(ctx, "move_object", **args)
     assert data["source_deleted"] is True
     assert client.get_object("data", "docs/README.md").read() == b"# data\n"

@@ -47,9 +47,7 @@ def test_large_csv_preview_is_capped_by_bytes_and_rows(ctx: StorageContext, clie
     assert len(json.dumps(result_data)) < 2048
 
 
-def test_csv_detected_by_content_type_and_partial_last_line_dropped(
-    ctx: StorageContext, client: Minio
-) -> None:
+def test_csv_detected_by_content_type_and_partial_last_line_dropped(ctx: StorageContext, client: Minio) -> None:
     put(client, "data", "export", "name;score\nada;1\nbob;2\ncarol;3\n", content_type="text/csv")
     data = ok(ctx, "preview_object", bucket="data", key="export", max_bytes=25)
     # 25 bytes end inside "carol;3": the half row must not appear as data.
@@ -127,9 +125,6 @@ def test_empty_object(ctx: StorageContext, client: Minio) -> None:
 
 def test_preview_limits_and_missing_key(ctx: StorageContext, client: Minio) -> None:
     put(client, "data", "notes.txt", "hello")
-    assert (
-        fail(ctx, "preview_object", bucket="data", key="notes.txt", max_bytes=65537).code
-        == "InvalidArguments"
-    )
+    assert fail(ctx, "preview_object", bucket="data", key="notes.txt", max_bytes=65537).code == "InvalidArguments"
     error = fail(ctx, "preview_object", bucket="data", key="note.txt")
     assert error.code == "NoSuchKey" and error.suggestions == ["notes.txt"]

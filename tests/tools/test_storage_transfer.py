@@ -51,9 +51,7 @@ def test_upload_file_defaults_key_to_basename(ctx: StorageContext, client: Minio
     assert "overwrites the existing 8 B object" in text
 
 
-def test_upload_file_to_folder_key_and_absolute_path(
-    ctx: StorageContext, client: Minio, tmp_path: Path
-) -> None:
+def test_upload_file_to_folder_key_and_absolute_path(ctx: StorageContext, client: Minio, tmp_path: Path) -> None:
     src = tmp_path / "elsewhere" / "config.json"
     src.parent.mkdir()
     src.write_text("{}")
@@ -71,8 +69,7 @@ def test_upload_directory_recursively(ctx: StorageContext, client: Minio, workdi
     put(client, "raw-data", "data/labels.csv", b"old")
     text = preview(ctx, "upload", local_path="./data", bucket="raw-data")
     assert text == (
-        "Upload 3 files (111 B) from ./data to s3://raw-data/data/ — "
-        "overwrites 1 existing object (data/labels.csv)."
+        "Upload 3 files (111 B) from ./data to s3://raw-data/data/ — overwrites 1 existing object (data/labels.csv)."
     )
     result = ok(ctx, "upload", local_path="./data", bucket="raw-data")
     assert result["count"] == 3 and result["total_bytes"] == 111 and not result["truncated"]
@@ -81,17 +78,13 @@ def test_upload_directory_recursively(ctx: StorageContext, client: Minio, workdi
     assert client.get_object("raw-data", "data/labels.csv").read() == b"id,label\n"
 
 
-def test_upload_directory_to_custom_prefix_and_root(
-    ctx: StorageContext, client: Minio, workdir: Path
-) -> None:
+def test_upload_directory_to_custom_prefix_and_root(ctx: StorageContext, client: Minio, workdir: Path) -> None:
     (workdir / "d" / "sub").mkdir(parents=True)
     (workdir / "d" / "sub" / "x.txt").write_text("x")
     ok(ctx, "upload", local_path="d", bucket="raw-data", key="runs/7/")
     ok(ctx, "upload", local_path="d", bucket="raw-data", key="")
     assert bucket_keys(client) == ["runs/7/sub/x.txt", "sub/x.txt"]
-    assert "no existing objects are overwritten" in preview(
-        ctx, "upload", local_path="d", bucket="raw-data", key="new"
-    )
+    assert "no existing objects are overwritten" in preview(ctx, "upload", local_path="d", bucket="raw-data", key="new")
 
 
 def test_upload_report_is_capped(ctx: StorageContext, client: Minio, workdir: Path) -> None:
@@ -104,9 +97,7 @@ def test_upload_report_is_capped(ctx: StorageContext, client: Minio, workdir: Pa
     assert len(bucket_keys(client)) == 105
 
 
-def test_upload_missing_local_path_suggests_neighbours(
-    ctx: StorageContext, client: Minio, workdir: Path
-) -> None:
+def test_upload_missing_local_path_suggests_neighbours(ctx: StorageContext, client: Minio, workdir: Path) -> None:
     (workdir / "data").mkdir()
     (workdir / "data" / "train.csv").write_text("x")
     (workdir / "data" / "test.csv").write_text("x")
@@ -133,8 +124,7 @@ def test_download_single_object(ctx: StorageContext, client: Minio, workdir: Pat
     put(client, "raw-data", "models/v1/model.onnx", b"weights")
     text = preview(ctx, "download", bucket="raw-data", key="models/v1/model.onnx")
     assert text == (
-        f"Download s3://raw-data/models/v1/model.onnx (7 B) to {workdir / 'model.onnx'} "
-        "— creates a new local file."
+        f"Download s3://raw-data/models/v1/model.onnx (7 B) to {workdir / 'model.onnx'} — creates a new local file."
     )
     data = ok(ctx, "download", bucket="raw-data", key="models/v1/model.onnx")
     assert (workdir / "model.onnx").read_bytes() == b"weights"
@@ -145,9 +135,7 @@ def test_download_single_object(ctx: StorageContext, client: Minio, workdir: Pat
     assert files_under(workdir) == {"model.onnx"}  # no temp files left behind
 
 
-def test_download_single_object_to_explicit_file_or_dir(
-    ctx: StorageContext, client: Minio, workdir: Path
-) -> None:
+def test_download_single_object_to_explicit_file_or_dir(ctx: StorageContext, client: Minio, workdir: Path) -> None:
     put(client, "raw-data", "a/b.txt", b"hello")
     ok(ctx, "download", bucket="raw-data", key="a/b.txt", local_path="out/renamed.txt")
     ok(ctx, "download", bucket="raw-data", key="a/b.txt", local_path="into/")
@@ -161,9 +149,7 @@ def test_download_prefix(ctx: StorageContext, client: Minio, workdir: Path) -> N
     (workdir / "2024").mkdir()
     (workdir / "2024" / "a.csv").write_text("local")
     text = preview(ctx, "download", bucket="raw-data", key="data/2024")
-    assert text.startswith(
-        f"Download 2 objects (8 B) under s3://raw-data/data/2024/ into {workdir / '2024'}/"
-    )
+    assert text.startswith(f"Download 2 objects (8 B) under s3://raw-data/data/2024/ into {workdir / '2024'}/")
     assert "overwrites 1 existing local file" in text
     data = ok(ctx, "download", bucket="raw-data", key="data/2024")
     assert data["count"] == 2 and data["errors"] == []
@@ -203,9 +189,7 @@ def test_download_refuses_traversal_keys_and_writes_nothing(
     assert not Path("/abs.txt").exists()
 
 
-def test_download_refuses_symlink_escape(
-    ctx: StorageContext, client: Minio, tmp_path: Path, workdir: Path
-) -> None:
+def test_download_refuses_symlink_escape(ctx: StorageContext, client: Minio, tmp_path: Path, workdir: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     target = workdir / "dl"
@@ -217,9 +201,7 @@ def test_download_refuses_symlink_escape(
     assert list(outside.iterdir()) == []
 
 
-@pytest.mark.parametrize(
-    "rel", ["../x", "a/../../x", "a/..", "..", "/etc/passwd", "", ".", "a/\x00b", "..\\x"]
-)
+@pytest.mark.parametrize("rel", ["../x", "a/../../x", "a/..", "..", "/etc/passwd", "", ".", "a/\x00b", "..\\x"])
 def test_key_guard_rejects(rel: str, tmp_path: Path) -> None:
     assert key_problem(rel) is not None
     with pytest.raises(ToolFailure) as info:
@@ -233,17 +215,13 @@ def test_key_guard_accepts_paths_inside(rel: str, tmp_path: Path) -> None:
     assert dest.is_relative_to(tmp_path.resolve()) and dest != tmp_path.resolve()
 
 
-def test_download_to_existing_file_for_prefix_fails(
-    ctx: StorageContext, client: Minio, workdir: Path
-) -> None:
+def test_download_to_existing_file_for_prefix_fails(ctx: StorageContext, client: Minio, workdir: Path) -> None:
     put(client, "raw-data", "p/a.txt")
     (workdir / "afile").write_text("x")
     assert fail(ctx, "download", bucket="raw-data", key="p/", local_path="afile").code == "LocalPathIsFile"
 
 
-def test_upload_rejects_dot_segments_in_destination(
-    ctx: StorageContext, client: Minio, workdir: Path
-) -> None:
+def test_upload_rejects_dot_segments_in_destination(ctx: StorageContext, client: Minio, workdir: Path) -> None:
     (workdir / "f.txt").write_text("x")
     assert fail(ctx, "upload", local_path="f.txt", bucket="raw-data", key="../f.txt").code == "InvalidKey"
     assert bucket_keys(client) == []

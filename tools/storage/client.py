@@ -71,10 +71,7 @@ def bucket_name_problem(name: str) -> str | None:
     if not _ALLOWED_CHARS.match(name):
         bad = sorted({c for c in name if not re.match(r"[a-z0-9.-]", c)})
         shown = " ".join(repr(c) for c in bad)
-        return (
-            "Bucket names may contain only lowercase letters, digits, dots (.) and hyphens (-); "
-            f"found {shown}."
-        )
+        return f"Bucket names may contain only lowercase letters, digits, dots (.) and hyphens (-); found {shown}."
     if not (name[0].isalnum() and name[-1].isalnum()):
         return "Bucket names must begin and end with a lowercase letter or digit."
     if ".." in name:

@@ -118,9 +118,7 @@ def storage_tool(
     )
 
 
-def _safe_preview(
-    name: str, preview: Callable[[ArgsT, StorageContext], str]
-) -> Callable[[ArgsT, StorageContext], str]:
+def _safe_preview(name: str, preview: Callable[[ArgsT, StorageContext], str]) -> Callable[[ArgsT, StorageContext], str]:
     """Previews query the backend; when that fails the approval card still gets a readable line."""
 
     @functools.wraps(preview)

@@ -143,8 +143,7 @@ def unreachable(ctx: StorageContext, exc: BaseException) -> ToolFailure:
         return ToolFailure(
             "StorageTLSError",
             f"TLS handshake with the object store at {ctx.endpoint} failed.",
-            hint="If the server speaks plain HTTP, set secure=false; otherwise check its certificate. "
-            + _DOCTOR,
+            hint="If the server speaks plain HTTP, set secure=false; otherwise check its certificate. " + _DOCTOR,
         )
     return ToolFailure(
         "StorageUnreachable",

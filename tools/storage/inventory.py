@@ -39,10 +39,7 @@ def versioning_status(client: Minio, bucket: str) -> str:
 
 def delete_all(client: Minio, bucket: str, entries: list[DeleteObject]) -> tuple[int, list[dict[str, str]]]:
     """Batch-delete, draining the SDK's lazy error iterator (unconsumed, it deletes nothing)."""
-    errors = [
-        {"key": e.name or "?", "error": f"{e.code}: {e.message}"}
-        for e in client.remove_objects(bucket, entries)
-    ]
+    errors = [{"key": e.name or "?", "error": f"{e.code}: {e.message}"} for e in client.remove_objects(bucket, entries)]
     return len(entries) - len(errors), errors
 
 

@@ -143,9 +143,7 @@ def upload(args: UploadArgs, ctx: StorageContext) -> dict[str, Any]:
         raise ToolFailure("UploadFailed", f"No file could be uploaded; first error: {first}")
     out: dict[str, Any] = {
         "bucket": args.bucket,
-        "destination": s3_uri(
-            args.bucket, plan.files[0][1] if plan.prefix is None else plan.destination_label
-        ),
+        "destination": s3_uri(args.bucket, plan.files[0][1] if plan.prefix is None else plan.destination_label),
         "uploaded": uploaded[:REPORT_CAP],
         "count": len(uploaded),
         "total_bytes": sum(u["size"] for u in uploaded),
@@ -174,20 +172,14 @@ def preview_upload(args: UploadArgs, ctx: StorageContext) -> str:
     if plan.prefix is None:
         path, key = plan.files[0]
         existing = find_object(client, args.bucket, key)
-        effect = (
-            f"overwrites the existing {human_size(existing.size)} object"
-            if existing
-            else "creates a new object"
-        )
+        effect = f"overwrites the existing {human_size(existing.size)} object" if existing else "creates a new object"
         return f"Upload {args.local_path} ({human_size(plan.size)}) to {s3_uri(args.bucket, key)} — {effect}."
     dest = s3_uri(args.bucket, plan.destination_label)
     if not plan.files:
         return f"Upload {args.local_path} to {dest} — the directory is empty, nothing will be uploaded."
     existing_keys, capped = _existing_keys(client, args.bucket, plan.destination_label)
     clash = [k for _, k in plan.files if k in existing_keys]
-    text = (
-        f"Upload {plural(len(plan.files), 'file')} ({human_size(plan.size)}) from {args.local_path} to {dest}"
-    )
+    text = f"Upload {plural(len(plan.files), 'file')} ({human_size(plan.size)}) from {args.local_path} to {dest}"
     if clash:
         shown = ", ".join(clash[:3]) + (", ..." if len(clash) > 3 else "")
         text += f" — overwrites {plural(len(clash), 'existing object')} ({shown})"

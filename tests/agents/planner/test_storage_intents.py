@@ -626,9 +626,7 @@ QUESTION_CASES: list[tuple[str, Memory | None, list[Call], str]] = [
 @pytest.mark.parametrize(
     ("text", "memory", "before", "question"), QUESTION_CASES, ids=[c[0][:60] for c in QUESTION_CASES]
 )
-def test_missing_arguments_get_a_question(
-    text: str, memory: Memory | None, before: list[Call], question: str
-) -> None:
+def test_missing_arguments_get_a_question(text: str, memory: Memory | None, before: list[Call], question: str) -> None:
     plan = plan_storage(text, memory)
     assert plan.question is not None and question in plan.question
     assert calls(plan) == before

@@ -80,9 +80,7 @@ def test_strip_leading_fillers() -> None:
 
 
 def test_tokenize_classifies_names_paths_and_uris() -> None:
-    tokens = tokenize(
-        "what's in \"demo-data\"? s3://Raw/a b.csv, ./dir/ team=ml 42 README.md. demo-data's tmp_*"
-    )
+    tokens = tokenize("what's in \"demo-data\"? s3://Raw/a b.csv, ./dir/ team=ml 42 README.md. demo-data's tmp_*")
     assert [(t.text, t.kind) for t in tokens] == [
         ("what's", "word"),
         ("in", "word"),
