@@ -16,6 +16,9 @@ from typing import Literal
 from knowledge.documents import Chunk, Document
 from knowledge.loaders import PAGE_BREAK
 
+#: Bump when chunking changes what it produces: stored documents are then re-chunked on the next
+#: index pass even though their text is unchanged.
+CHUNKER_VERSION = 2
 TARGET_CHARS = 800
 #: A single paragraph up to this size stays whole; longer ones are cut into overlapping windows.
 MAX_CHARS = 1200
@@ -71,8 +74,13 @@ def pack(blocks: Iterable[Block], *, target_chars: int, max_chars: int, overlap:
         if not text.strip():
             continue
         if block.kind == "code":
+            # "Call it like this:" belongs with the code it introduces, or neither half answers a question.
+            lead = ""
+            if parts and block.headings == current and parts[-1].rstrip().endswith(":") and len(parts[-1]) < 400:
+                lead = parts.pop()
+                size = max(0, size - len(lead) - 2)
             flush()
-            out.append(Block(text, block.headings, "code"))
+            out.append(Block(f"{lead}\n\n{text}" if lead else text, block.headings, "code"))
             continue
         if block.headings != current:
             flush()

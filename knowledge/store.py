@@ -57,6 +57,15 @@ class _Corpus:
     bm25: BM25Index
 
 
+def _versioned(doc: Document) -> Document:
+    """The stored hash covers the text *and* the chunker version, so better chunking reaches old docs."""
+    import dataclasses
+
+    from knowledge.chunking import CHUNKER_VERSION
+
+    return dataclasses.replace(doc, hash=hashlib.sha256(f"{doc.hash}/chunker-{CHUNKER_VERSION}".encode()).hexdigest())
+
+
 def embed_text(chunk_text: str, title: str, heading: str) -> str:
     """What gets embedded and keyword-indexed: the section path gives a short chunk its context."""
     context = " > ".join(p for p in (title, heading) if p)
@@ -251,7 +260,7 @@ class KnowledgeBase:
         with self._lock:
             docs: dict[str, Document] = {}
             for doc in documents:
-                docs[doc.source] = doc.with_hash()  # a source given twice: the last one wins
+                docs[doc.source] = _versioned(doc.with_hash())  # a source given twice: the last one wins
             existing = self._source_map(fresh=True)
             retagged = False
             try:

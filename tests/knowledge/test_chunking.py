@@ -113,3 +113,17 @@ def test_pdf_pages_become_headings() -> None:
         ("two", ("Page 2",)),
         ("four", ("Page 4",)),
     ]
+
+
+def test_a_lead_in_sentence_stays_with_the_code_it_introduces() -> None:
+    from knowledge.chunking import chunk_document
+    from knowledge.documents import Document
+
+    text = (
+        "# Caching\n\nSome background first.\n\nTurn it off on the task:\n\n"
+        "```python\ntask.set_caching_options(False)\n```\n"
+    )
+    chunks = chunk_document(Document("docs/x.md", text, "markdown").with_hash())
+    code = [c for c in chunks if c.kind == "code"]
+    assert len(code) == 1 and "Turn it off on the task:" in code[0].text and "set_caching_options" in code[0].text
+    assert any("Some background first." in c.text and c.kind == "text" for c in chunks)
