@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,25 @@ def test_done_when_iris_accuracy_on_fully_embedded_backends(tmp_path: Path) -> N
     time.sleep(1)
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert str(tmp_path / "data") not in ps
+
+
+def test_index_command_reports_and_is_incremental(tmp_path: Path, s3_endpoint: str) -> None:
+    docs = tmp_path / "team"
+    docs.mkdir()
+    (docs / "oncall.md").write_text("# On-call\n\n## Paging\n\nPage the ML platform team through the #mlops channel.\n")
+    (docs / "bad.pdf").write_bytes(b"%PDF-1.4 not really")
+    env = {"SWARMOPS_RAG_MODE": "dense"}
+    first = swarmops(["index", "team"], tmp_path, s3_endpoint, **env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "added" in first.stdout and "oncall.md" in first.stdout and "skipped" in first.stdout
+    second = swarmops(["index", "team"], tmp_path, s3_endpoint, **env)
+    rows = dict(re.findall(r"│ (added|updated|removed|unchanged|chunks written)\s*│ (\d+)", second.stdout))
+    assert second.returncode == 0 and rows == {
+        "added": "0",
+        "updated": "0",
+        "removed": "0",
+        "unchanged": "1",
+        "chunks written": "0",
+    }
+    missing = swarmops(["index", "nope"], tmp_path, s3_endpoint, **env)
+    assert missing.returncode == 2 and "nope" in missing.stdout and "Nothing was changed" in missing.stdout
