@@ -61,7 +61,7 @@ class Embedder:
     name = MODEL_NAME
     dimensions = DIMENSIONS
 
-    def __init__(self, precision: Precision = "auto", batch_size: int = 32, *, device: str = "cpu") -> None:
+    def __init__(self, precision: Precision = "auto", batch_size: int = 16, *, device: str = "cpu") -> None:
         if precision not in ("auto", "fp32", "bf16"):
             raise ValueError(f"precision must be auto, fp32 or bf16, not {precision!r}")
         self.precision = precision

@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -324,46 +324,68 @@ class KnowledgeBase:
         for start in range(0, total, _EMBED_GROUP):
             end = min(start + _EMBED_GROUP, total)
             vectors[start:end] = self.embedder.encode(texts[start:end])
+            ready = []
             while written < len(todo) and ends[written] <= end:
                 doc, chunks = todo[written]
                 first = int(ends[written]) - len(chunks)
-                self._write(doc, chunks, vectors[first : int(ends[written])])
+                ready.append((doc, chunks, vectors[first : int(ends[written])]))
+                written += 1
+            # One write per group rather than per document: Chroma calls dominate otherwise.
+            self._write_many(ready, existing)
+            for doc, chunks, _ in ready:
                 (report.updated if doc.source in existing else report.added).append(doc.source)
                 report.chunks_written += len(chunks)
-                written += 1
             if progress is not None:
                 idx = int(np.searchsorted(ends, end - 1, side="right"))
                 progress(end, total, todo[min(idx, len(todo) - 1)][0].source)
 
     def _write(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Add the new chunks first, then drop the old version: a crash in between leaves the
-        document findable (twice) rather than missing."""
+        self._write_many([(doc, chunks, vectors)], {doc.source: None})
+
+    def _write_many(
+        self, items: Sequence[tuple[Document, Sequence[Chunk], np.ndarray]], existing: Mapping[str, Any]
+    ) -> None:
+        """Add the new chunks first, then drop old versions: a crash in between leaves a document
+        findable (twice) rather than missing. Documents never indexed before have nothing to drop."""
+        import numpy as np
+
+        if not items:
+            return
         col = self._col()
-        key, now = _source_key(doc.source), time.time()
-        ids = [f"{key}:{doc.hash[:12]}:{c.position}" for c in chunks]
-        metas: list[dict[str, Any]] = [
-            {
-                "source": doc.source,
-                "title": doc.title,
-                "origin": doc.origin,
-                "hash": doc.hash,
-                "format": doc.format,
-                "indexed_at": now,
-                "chunks": len(chunks),
-                "heading": c.heading,
-                "kind": c.kind,
-                "position": c.position,
-            }
-            for c in chunks
-        ]
+        now = time.time()
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for doc, chunks, _ in items:
+            key = _source_key(doc.source)
+            for c in chunks:
+                ids.append(f"{key}:{doc.hash[:12]}:{c.position}")
+                texts.append(c.text)
+                metas.append(
+                    {
+                        "source": doc.source,
+                        "title": doc.title,
+                        "origin": doc.origin,
+                        "hash": doc.hash,
+                        "format": doc.format,
+                        "indexed_at": now,
+                        "chunks": len(chunks),
+                        "heading": c.heading,
+                        "kind": c.kind,
+                        "position": c.position,
+                    }
+                )
+        vectors = np.concatenate([v for _, _, v in items]) if len(items) > 1 else items[0][2]
         for i in range(0, len(ids), _PAGE):
             col.upsert(
                 ids=ids[i : i + _PAGE],
                 embeddings=vectors[i : i + _PAGE],
-                documents=[c.text for c in chunks[i : i + _PAGE]],
+                documents=texts[i : i + _PAGE],
                 metadatas=metas[i : i + _PAGE],
             )
-        col.delete(where={"$and": [{"source": doc.source}, {"hash": {"$ne": doc.hash}}]})
+        for doc, _, _ in items:
+            if doc.source in existing:
+                col.delete(where={"$and": [{"source": doc.source}, {"hash": {"$ne": doc.hash}}]})
 
     # --- search ----------------------------------------------------------------------------
 
