@@ -82,14 +82,22 @@ def ask(
 def chat(
     read_only: ReadOnly = False,
     thread: Annotated[str | None, typer.Option("--thread", "-t", help="Continue this conversation.")] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="A line-by-line prompt instead of the full-screen app.")
+    ] = False,
 ) -> None:
-    """Talk to the assistant in the terminal (type /quit to leave)."""
+    """Open the terminal chat (Textual); --plain for a simple prompt loop."""
+    if not plain:
+        from tui.app import run
+
+        run(_settings(read_only), thread=thread, read_only=read_only)
+        return
     from swarmops.session import Assistant
 
     console = Console()
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
 
-    async def run() -> None:
+    async def loop() -> None:
         async with Assistant.open(_settings(read_only)) as assistant:
             console.print(
                 f"[bold]swarmops[/] · model: {assistant.model_label} · thread {thread_id} · "
@@ -106,7 +114,7 @@ def chat(
                 if text.strip():
                     await _turn(assistant, thread_id, text, yes=False, as_json=False, console=console)
 
-    asyncio.run(run())
+    asyncio.run(loop())
 
 
 @app.command()

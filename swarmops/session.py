@@ -100,6 +100,8 @@ class Assistant:
         self._step_budget = step_budget
         self._max_handoffs = max_handoffs
         self.read_only = read_only
+        #: name -> where it runs (e.g. "storage": "127.0.0.1:8333 (embedded SeaweedFS)"), for display.
+        self.backend_labels: dict[str, str] = {}
         self._graph = self._build()
         #: Threads this process knows have no pending approval (saves a state read per turn).
         self._settled: set[str] = set()
@@ -131,7 +133,7 @@ class Assistant:
             saver = await stack.enter_async_context(open_checkpointer(data_dir / "state.sqlite"))
             threads = ThreadStore(data_dir / "state.sqlite")
             stack.callback(threads.close)
-            yield cls(
+            assistant = cls(
                 model=model or make_chat_model(settings),
                 specialists=specialists,
                 checkpointer=saver,
@@ -143,6 +145,10 @@ class Assistant:
                 max_handoffs=settings.max_handoffs,
                 model_label=settings.model_label if model is None else getattr(model, "_llm_type", "model"),
             )
+            for spec in specialists:
+                where = getattr(spec.context, "endpoint", None) or getattr(spec.context, "host", None)
+                assistant.backend_labels[spec.name] = str(where) if where else "local"
+            yield assistant
 
     def _build(self) -> Any:
         return build_graph(
