@@ -22,5 +22,5 @@ class ThreadList(OptionList):
         if current not in ids:
             threads = [(current, "new conversation"), *threads]
         for tid, title in threads:
-            self.add_option(Option(title[:26], id=tid))
+            self.add_option(Option(title if len(title) <= 24 else title[:23] + "…", id=tid))
         self.highlighted = [tid for tid, _ in threads].index(current)
