@@ -133,9 +133,13 @@ class SwarmopsApp(App[None]):
         status.backends = {name: "ready" for name in self.assistant.backend_labels} or {}
         status.state = "ready"
         status.refresh_status()
-        self._assistant_ready.set()
-        await self.refresh_threads()
-        await self.show_history(self.thread_id)
+        try:
+            # History goes above anything typed while starting, and before a waiting turn streams.
+            conv = self.query_one("#conversation", VerticalScroll)
+            await self.refresh_threads()
+            await self.show_history(self.thread_id, before=conv.children[0] if conv.children else None)
+        finally:
+            self._assistant_ready.set()
 
     async def _default_factory(self) -> AssistantFactory:
         # Import the graph stack off the event loop: the window stays responsive meanwhile.
@@ -157,18 +161,21 @@ class SwarmopsApp(App[None]):
         threads = [(t.id, t.title) for t in self.assistant.list_threads()]
         self.query_one(ThreadList).show(threads, self.thread_id)
 
-    async def show_history(self, thread_id: str) -> None:
+    async def show_history(self, thread_id: str, *, before: Any = None) -> None:
+        """Show a thread's history: replacing the conversation, or above `before` when given."""
         conv = self.query_one("#conversation", VerticalScroll)
-        await conv.remove_children()
+        if before is None:
+            await conv.remove_children()
         for entry in await self.assistant.history(thread_id):
             if entry.role == "user":
-                await conv.mount(UserMessage(entry.text))
+                await conv.mount(UserMessage(entry.text), before=before)
             else:
-                await conv.mount(AgentLabel(entry.agent))
-                await conv.mount(Markdown(LineBreaks()(entry.text)))
+                await conv.mount(AgentLabel(entry.agent), before=before)
+                await conv.mount(Markdown(LineBreaks()(entry.text)), before=before)
         pending = await self.assistant.pending_approval(thread_id)
         if pending is not None:
-            await conv.mount(Notice(f"An approval is pending: {pending.preview} (send a new message to reject it)."))
+            notice = Notice(f"An approval is pending: {pending.preview} (send a new message to reject it).")
+            await conv.mount(notice, before=before)
 
     @on(OptionList.OptionSelected, "#threads")
     async def _switch_thread(self, event: OptionList.OptionSelected) -> None:

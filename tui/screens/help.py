@@ -34,7 +34,9 @@ COMMANDS = [
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 76; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    HelpScreen > Vertical {
+        width: 84; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2;
+    }
     HelpScreen DataTable { height: auto; margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape,q,f1", "dismiss", "Close")]

@@ -8,7 +8,7 @@ from textual.widgets.option_list import Option
 
 class ThreadList(OptionList):
     DEFAULT_CSS = """
-    ThreadList { width: 28; border: none; border-right: solid $primary; background: $panel; }
+    ThreadList { width: 28; height: 1fr; border: round $primary; background: $panel; }
     """
 
     def __init__(self) -> None:
