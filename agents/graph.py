@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -295,8 +296,14 @@ async def _execute(
             payload = {"kind": "tool_progress", "agent": spec.name, "call_id": call["id"], "tool": tool.name}
             loop.call_soon_threadsafe(writer, {**payload, "message": message})
 
+    stop = threading.Event()
+
     def job() -> ToolResult:
-        with progress_to(progress):
+        with progress_to(progress, stop):
             return run_tool(tool, call["args"], spec.context)
 
-    return await asyncio.to_thread(job)
+    try:
+        return await asyncio.to_thread(job)
+    except asyncio.CancelledError:
+        stop.set()  # the thread cannot be killed; tools that loop check this and return early
+        raise

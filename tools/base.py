@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -25,6 +26,17 @@ CtxT = TypeVar("CtxT")
 MAX_RESULT_CHARS = 24_000
 
 _progress: ContextVar[Callable[[str], None] | None] = ContextVar("swarmops_tool_progress", default=None)
+_cancel: ContextVar[threading.Event | None] = ContextVar("swarmops_tool_cancel", default=None)
+
+
+def cancelled() -> bool:
+    """True once whoever runs this tool gave up on it (e.g. the person cancelled the turn).
+
+    Tools that wait or loop (polling a run, long transfers) check this between steps and return
+    what they have, instead of working on for nobody in a thread that cannot be killed.
+    """
+    event = _cancel.get()
+    return event is not None and event.is_set()
 
 
 def report_progress(message: str) -> None:
@@ -40,11 +52,13 @@ def report_progress(message: str) -> None:
 
 
 @contextlib.contextmanager
-def progress_to(listener: Callable[[str], None]) -> Iterator[None]:
+def progress_to(listener: Callable[[str], None], cancel: threading.Event | None = None) -> Iterator[None]:
     token = _progress.set(listener)
+    cancel_token = _cancel.set(cancel)
     try:
         yield
     finally:
+        _cancel.reset(cancel_token)
         _progress.reset(token)
 
 

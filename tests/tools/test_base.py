@@ -76,3 +76,24 @@ def test_progress_reaches_the_listener_and_is_silent_without_one() -> None:
     assert heard == ["working on x"]
     assert run_tool(spec, {"name": "y"}, None).ok  # nobody listening: no error
     assert heard == ["working on x"]
+
+
+def test_a_looping_tool_stops_when_its_caller_gives_up() -> None:
+    import threading
+
+    from tools.base import cancelled, progress_to
+
+    stop = threading.Event()
+    rounds: list[int] = []
+
+    def poll(a: Args, c: object) -> dict:
+        while not cancelled() and len(rounds) < 1000:
+            rounds.append(1)
+            if len(rounds) == 3:
+                stop.set()  # the person cancelled the turn meanwhile
+        return {"rounds": len(rounds)}
+
+    with progress_to(lambda m: None, stop):
+        result = run_tool(ToolSpec("t", "d", Args, poll, "g"), {"name": "x"}, None)
+    assert result.data["rounds"] == 3
+    assert not cancelled()  # outside the run nobody has cancelled anything

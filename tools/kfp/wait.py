@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tools.base import report_progress
+from tools.base import cancelled, report_progress
 from tools.kfp.common import FINAL_STATES, StrictArgs, kfp_tool, state_of
 from tools.kfp.context import KfpContext
 from tools.kfp.errors import is_transport
@@ -37,7 +37,7 @@ def wait_for_run(args: WaitForRunArgs, ctx: KfpContext) -> dict[str, Any]:
     run = resolve_run(ctx, args.run)
     poll_errors = 0
     last_said = ""
-    while state_of(run) not in FINAL_STATES:
+    while state_of(run) not in FINAL_STATES and not cancelled():
         said = _progress_line(run, time.monotonic() - start)
         if said.split(" (")[0] != last_said.split(" (")[0]:
             report_progress(said)
