@@ -53,7 +53,7 @@ async def test_storage_request_with_two_approvals(tmp_path: Path, s3_endpoint: s
     app = make_app(factory_for(tmp_path, OfflinePlanner(), endpoint=s3_endpoint))
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(app, pilot)
-        assert "0 LLM calls" in _status(app)
+        assert "LLM 0 calls" in _status(app)
         await send(app, pilot, "create a bucket called demo-data and upload notes.txt into it")
         await wait_until(pilot, lambda: app.query(ApprovalCard), what="the first approval card")
         first = app.query_one(ApprovalCard)
@@ -78,7 +78,7 @@ async def test_storage_request_with_two_approvals(tmp_path: Path, s3_endpoint: s
         assert client.bucket_exists("demo-data")
         assert client.get_object("demo-data", "notes.txt").read() == b"remember the milk\n"
         status = app.query_one(StatusBar)
-        assert status.llm_calls > 0 and f" {status.llm_calls} LLM calls" in _status(app)
+        assert status.llm_calls > 0 and f"LLM {status.llm_calls} calls" in _status(app)
         assert "storage:ok" in _status(app)
         assert not _prompt(app).disabled and app.focused is _prompt(app)
 
@@ -188,7 +188,7 @@ async def test_ctrl_c_cancels_the_turn_not_the_app(tmp_path: Path, s3_endpoint: 
         assert app.turn is not None and app.turn.is_cancelled
         assert "turn cancelled" in _notices(app)
         assert not app.busy and not _prompt(app).disabled and app.focused is _prompt(app)
-        assert _status(app).endswith("· ready")
+        assert " · ready · " in _status(app)
         # ctrl+c with nothing running does nothing (and certainly does not quit).
         await pilot.press("ctrl+c")
         await pilot.pause()

@@ -24,7 +24,7 @@ class StatusBar(Static):
         mode = " · read-only" if self.read_only else ""
         self.update(
             Content.from_markup(
-                "[b]$model[/b] · $health · $calls LLM calls, $tin/$tout tokens$mode · $state",
+                "[b]$model[/b] · $state$mode · $health · LLM $calls calls, $tin/$tout tokens",
                 model=self.model,
                 health=health or "backends: starting",
                 calls=str(self.llm_calls),
