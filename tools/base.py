@@ -76,12 +76,16 @@ class ToolFailure(Exception):
         *,
         hint: str | None = None,
         suggestions: list[str] | None = None,
+        backend_down: bool = False,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.hint = hint
         self.suggestions = suggestions or []
+        #: The backend could not be asked (unreachable, TLS, 5xx, auth): this says nothing about
+        #: whether the call itself is right, unlike e.g. NoSuchBucket.
+        self.backend_down = backend_down
 
 
 class ToolError(BaseModel):
@@ -163,15 +167,18 @@ def describe_change(spec: ToolSpec[Any, Any], raw: dict[str, Any], ctx: Any) -> 
         args = parse_args(spec, raw)
     except ToolFailure as failure:
         return f"{spec.name} with invalid arguments ({failure.message}); it will fail if approved."
+    call = f"{spec.name}({json.dumps(args.model_dump(exclude_none=True), default=str)})"
     if spec.preview is None:
-        return f"{spec.name}({json.dumps(args.model_dump(), default=str)})"
+        return call
     try:
         return spec.preview(args, ctx)
     except Exception as exc:  # preview is best effort: never block the approval on it
-        mapped = spec.on_error(exc, args, ctx) if spec.on_error else None
-        reason = mapped.message if mapped else f"{type(exc).__name__}: {exc}"
-        call = f"{spec.name}({json.dumps(args.model_dump(), default=str)})"
-        return f"{call} — could not check the current state first ({reason})."
+        failure = exc if isinstance(exc, ToolFailure) else spec.on_error(exc, args, ctx) if spec.on_error else None
+        if failure is None or failure.backend_down:
+            reason = failure.message if failure else str(exc) or type(exc).__name__
+            return f"{call} — could not check the current state first: {reason}"
+        # The backend answered, and what it said means the call cannot succeed.
+        return f"{call} — will fail and change nothing: {failure.message}"
 
 
 def _bounded(data: Any) -> tuple[Any, bool]:

@@ -40,9 +40,25 @@ def test_on_error_maps_backend_exceptions() -> None:
     spec = ToolSpec("t", "d", Args, crash, "g", on_error=lambda e, a, c: ToolFailure("Down", f"server: {e}"))
     assert run_tool(spec, {"name": "a"}, None).error.code == "Down"
     preview_spec = ToolSpec(
-        "t", "d", Args, crash, "g", mutating=True, preview=crash, on_error=lambda e, a, c: ToolFailure("Down", "down")
+        "t",
+        "d",
+        Args,
+        crash,
+        "g",
+        mutating=True,
+        preview=crash,
+        on_error=lambda e, a, c: ToolFailure("Down", "down", backend_down=True),
     )
-    assert "could not check the current state first (down)" in describe_change(preview_spec, {"name": "a"}, None)
+    assert "could not check the current state first: down" in describe_change(preview_spec, {"name": "a"}, None)
+
+
+def test_a_preview_that_finds_the_call_cannot_succeed_says_so() -> None:
+    def missing(a: Args, c: object) -> str:
+        raise ToolFailure("NoSuchThing", f"no thing named {a.name}")
+
+    spec = ToolSpec("t", "d", Args, missing, "g", mutating=True, preview=missing)
+    expected = 't({"name": "a", "count": 1}) — will fail and change nothing: no thing named a'
+    assert describe_change(spec, {"name": "a"}, None) == expected
 
 
 def test_oversized_results_keep_their_structure() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
-import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -13,9 +11,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from tools.base import ToolFailure, ToolSpec
+from tools.base import ToolSpec
 from tools.kfp.context import KfpContext
-from tools.kfp.errors import BACKEND_DOWN, map_kfp_error
+from tools.kfp.errors import map_kfp_error
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
 
@@ -90,7 +88,7 @@ def kfp_tool(
     preview: Callable[[ArgsT, KfpContext], str] | None = None,
     examples: list[str] | None = None,
 ) -> ToolSpec[ArgsT, KfpContext]:
-    """A ToolSpec with the kfp group, error mapping and (for mutating tools) a safe preview."""
+    """A ToolSpec with the kfp group, error mapping, and mutating when it has a preview."""
     return ToolSpec(
         name=name,
         description=description,
@@ -98,25 +96,7 @@ def kfp_tool(
         func=func,
         group="kfp",
         mutating=preview is not None,
-        preview=_safe_preview(name, preview) if preview else None,
+        preview=preview,
         on_error=map_kfp_error,
         examples=examples or [],
     )
-
-
-def _safe_preview(name: str, preview: Callable[[ArgsT, KfpContext], str]) -> Callable[[ArgsT, KfpContext], str]:
-    """Previews query the server; when that fails the approval card still gets a readable line."""
-
-    @functools.wraps(preview)
-    def wrapper(args: ArgsT, ctx: KfpContext) -> str:
-        try:
-            return preview(args, ctx)
-        except Exception as exc:
-            failure = exc if isinstance(exc, ToolFailure) else map_kfp_error(exc, args, ctx)
-            call = json.dumps(args.model_dump(exclude_none=True), default=str)
-            if failure is None or failure.code in BACKEND_DOWN:
-                reason = failure.message if failure else str(exc) or type(exc).__name__
-                return f"{name}({call}) — could not check the current state first: {reason}"
-            return f"{name}({call}) — will fail and change nothing: {failure.message}"
-
-    return wrapper

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 DOCTOR = "Check that the KFP API server is running and the host is right, e.g. with `swarmops doctor`."
 #: Failures that say nothing about the call itself, only that the server could not be asked.
-BACKEND_DOWN = {"KfpUnreachable", "KfpTLSError", "KfpServerError", "KfpUnauthorized"}
 
 
 def api_message(exc: ApiException) -> str:
@@ -70,21 +69,25 @@ def unreachable(ctx: KfpContext | None, exc: BaseException) -> ToolFailure:
             "KfpTLSError",
             f"TLS handshake with the KFP API at {host} failed.",
             hint="If the server speaks plain HTTP, use an http:// host; otherwise check its certificate. " + DOCTOR,
+            backend_down=True,
         )
-    return ToolFailure("KfpUnreachable", f"Cannot reach the KFP API at {host} ({_reason(exc)}).", hint=DOCTOR)
+    return ToolFailure(
+        "KfpUnreachable", f"Cannot reach the KFP API at {host} ({_reason(exc)}).", hint=DOCTOR, backend_down=True
+    )
 
 
 def map_api_error(exc: ApiException, ctx: KfpContext | None) -> ToolFailure:
     host = ctx.host if ctx is not None else "the KFP API"
     status, message = exc.status or 0, api_message(exc)
     if status == 0:  # the generated client reports TLS failures this way
-        return ToolFailure("KfpTLSError", f"TLS error talking to {host}: {message}", hint=DOCTOR)
+        return ToolFailure("KfpTLSError", f"TLS error talking to {host}: {message}", hint=DOCTOR, backend_down=True)
     if status in (401, 403):
         return ToolFailure(
             "KfpUnauthorized",
             f"The KFP API at {host} refused the request (HTTP {status}): {message}",
             hint="Check kfp_token / kfp_token_file / kfp_cookies and kfp_namespace in the swarmops config "
             "(`swarmops doctor` tests them); 403 can also mean no access to this namespace.",
+            backend_down=True,
         )
     if status == 404:
         return ToolFailure("NotFound", message, hint="List what exists first (list_pipelines, list_runs).")
@@ -97,6 +100,7 @@ def map_api_error(exc: ApiException, ctx: KfpContext | None) -> ToolFailure:
             "KfpServerError",
             f"The KFP API at {host} failed with HTTP {status}: {message}",
             hint="This is a server-side problem; retry later or check the server's logs.",
+            backend_down=True,
         )
     return ToolFailure(f"Http{status}", message)
 

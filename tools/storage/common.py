@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from tools.base import ToolFailure, ToolSpec
+from tools.base import ToolSpec
 from tools.storage.context import StorageContext
 from tools.storage.errors import map_storage_error
 
@@ -19,8 +17,6 @@ ArgsT = TypeVar("ArgsT", bound=BaseModel)
 
 #: Most entries any result list carries; beyond it the result says truncated=True.
 REPORT_CAP = 100
-#: Failures that say nothing about the call itself, only that the backend could not be asked.
-_BACKEND_DOWN = {"StorageUnreachable", "StorageTLSError", "StorageServerError", "StorageBadResponse"}
 #: Most objects counted when a preview or error only needs "how many" (keeps previews cheap).
 COUNT_CAP = 10_000
 
@@ -104,7 +100,7 @@ def storage_tool(
     preview: Callable[[ArgsT, StorageContext], str] | None = None,
     examples: list[str] | None = None,
 ) -> ToolSpec[ArgsT, StorageContext]:
-    """A ToolSpec with the storage group, error mapping and (for mutating tools) a safe preview."""
+    """A ToolSpec with the storage group, error mapping, and mutating when it has a preview."""
     return ToolSpec(
         name=name,
         description=description,
@@ -112,25 +108,7 @@ def storage_tool(
         func=func,
         group="storage",
         mutating=preview is not None,
-        preview=_safe_preview(name, preview) if preview else None,
+        preview=preview,
         on_error=map_storage_error,
         examples=examples or [],
     )
-
-
-def _safe_preview(name: str, preview: Callable[[ArgsT, StorageContext], str]) -> Callable[[ArgsT, StorageContext], str]:
-    """Previews query the backend; when that fails the approval card still gets a readable line."""
-
-    @functools.wraps(preview)
-    def wrapper(args: ArgsT, ctx: StorageContext) -> str:
-        try:
-            return preview(args, ctx)
-        except Exception as exc:
-            failure = exc if isinstance(exc, ToolFailure) else map_storage_error(exc, args, ctx)
-            call = json.dumps(args.model_dump(), default=str)
-            if failure is None or failure.code in _BACKEND_DOWN:
-                reason = failure.message if failure else str(exc) or type(exc).__name__
-                return f"{name}({call}) — could not check the current state first: {reason}"
-            return f"{name}({call}) — will fail and change nothing: {failure.message}"
-
-    return wrapper

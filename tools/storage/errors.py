@@ -144,11 +144,13 @@ def unreachable(ctx: StorageContext, exc: BaseException) -> ToolFailure:
             "StorageTLSError",
             f"TLS handshake with the object store at {ctx.endpoint} failed.",
             hint="If the server speaks plain HTTP, set secure=false; otherwise check its certificate. " + _DOCTOR,
+            backend_down=True,
         )
     return ToolFailure(
         "StorageUnreachable",
         f"Cannot reach the object store at {ctx.endpoint} ({_short_reason(exc)}).",
         hint=_DOCTOR,
+        backend_down=True,
     )
 
 
@@ -198,12 +200,14 @@ def map_storage_error(exc: Exception, args: Any, ctx: StorageContext) -> ToolFai
             "StorageBadResponse",
             f"The server at {ctx.endpoint} did not answer like an S3 server (HTTP {status}).",
             hint="The endpoint may point at a different service or port. " + _DOCTOR,
+            backend_down=True,
         )
     if isinstance(exc, ServerError):
         return ToolFailure(
             "StorageServerError",
             f"The object store at {ctx.endpoint} failed with HTTP {exc.status_code}.",
             hint="This is a server-side problem; retry later or check the server's logs.",
+            backend_down=True,
         )
     if isinstance(exc, ValueError):  # the SDK's own argument checks (bucket/key syntax)
         return ToolFailure("InvalidArguments", str(exc))
