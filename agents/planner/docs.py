@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from agents.planner.answers import describe
 from agents.planner.conversation import Executed, current_visit, executed_since
 from agents.planner.docs_intents import plan_docs
+from agents.planner.steps import advance
 
 MAX_PASSAGES = 3
 SENTENCES = 4
@@ -81,10 +82,7 @@ def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
     task, start = current_visit(messages)
     plan = plan_docs(task)
     done = executed_since(messages, start)
-    if done and not done[-1].ok:
-        return AIMessage(content="\n".join(describe(e) for e in done))
-    if len(done) < len(plan.steps):
-        step = plan.steps[len(done)]
-        return AIMessage(content="", tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}])
+    if (step := advance(plan, done, new_id)) is not None:
+        return step
     render = {"search_docs": lambda e: _answer(e.data), "list_sources": _sources, "index_documents": _indexed}
     return AIMessage(content="\n".join(render.get(e.tool, describe)(e) for e in done) or "What should I look up?")

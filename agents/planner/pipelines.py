@@ -10,6 +10,7 @@ from agents.planner.answers import describe
 from agents.planner.conversation import current_visit, executed_between, executed_since
 from agents.planner.kfp_intents import Done, KfpMemory, plan_kfp
 from agents.planner.memory import remember
+from agents.planner.steps import advance, with_question
 
 
 def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
@@ -19,20 +20,14 @@ def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
         pipeline=m.pipeline, run=m.run, runs=list(m.runs), experiment=m.experiment, bucket=m.bucket, key=m.key
     )
     done = executed_since(messages, start)
-    if done and not done[-1].ok:
-        return AIMessage(content="\n".join(describe(e) for e in done))
     plan = plan_kfp(task, memory, [Done(e.tool, e.args, e.ok, e.data) for e in done])
-    if len(done) < len(plan.steps):
-        step = plan.steps[len(done)]
-        return AIMessage(content="", tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}])
+    if (step := advance(plan, done, new_id)) is not None:
+        return step
     # Intermediate look-ups (e.g. get_pipeline before a submit) are not worth repeating to the user.
     shown = [e for e in done if not (e.tool == "get_pipeline" and any(d.tool == "submit_run" for d in done))]
     shown = [e for e in shown if not (e.tool == "submit_run" and any(d.tool == "wait_for_run" for d in done))]
-    report = "\n".join(describe(e) for e in shown)
-    if plan.question:
-        report = f"{report}\n{plan.question}" if report else plan.question
     return AIMessage(
-        content=report
+        content=with_question("\n".join(describe(e) for e in shown), plan)
         or "I couldn't work out which pipelines action you want. Try e.g. "
         '"list my pipelines", "run the iris pipeline with 50 trees" or "show my last run".'
     )

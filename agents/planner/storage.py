@@ -12,6 +12,7 @@ from agents.planner.answers import describe
 from agents.planner.conversation import Executed, current_visit, executed_between, executed_since
 from agents.planner.memory import ThreadMemory, remember
 from agents.planner.plan import Plan, Step
+from agents.planner.steps import advance, with_question
 from agents.planner.storage_intents import Memory, is_storage_request, plan_storage
 
 #: "what's its accuracy?", "show me the metrics", "how well did it do?"
@@ -54,19 +55,12 @@ def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
     metrics = metrics_plan(task, memory)
     plan = metrics or plan_storage(task, Memory(bucket=memory.bucket, key=memory.key, local_path=memory.local_path))
     done = executed_since(messages, start)
-    if done and not done[-1].ok:
-        # Stop at the first failure: report it (with its suggestions) rather than guess.
-        return AIMessage(content="\n".join(describe(e) for e in done))
-    if len(done) < len(plan.steps):
-        step = plan.steps[len(done)]
-        return AIMessage(content="", tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}])
+    if (step := advance(plan, done, new_id)) is not None:
+        return step
     if metrics and done:
         return AIMessage(content=describe_metrics(task, done[-1]))
-    report = "\n".join(describe(e) for e in done)
-    if plan.question:
-        report = f"{report}\n{plan.question}" if report else plan.question
     return AIMessage(
-        content=report
+        content=with_question("\n".join(describe(e) for e in done), plan)
         or "I couldn't work out which storage action you want. Try e.g. "
         '"list my buckets" or "upload train.csv to raw-data".'
     )

@@ -1,0 +1,33 @@
+"""The loop every offline specialist shares: run a plan one tool call per model call.
+
+A specialist recomputes its plan from the thread on each call; this decides what that call
+returns: a report of the failure that ends the plan, the next planned tool call, or nothing
+(the plan is done and the specialist writes its answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from langchain_core.messages import AIMessage
+
+from agents.planner.answers import describe
+from agents.planner.conversation import Executed
+from agents.planner.plan import Plan
+
+
+def advance(plan: Plan, done: list[Executed], new_id: Callable[[], str]) -> AIMessage | None:
+    if done and not done[-1].ok:
+        # Stop at the first failure: report it (with its suggestions) rather than guess.
+        return AIMessage(content="\n".join(describe(e) for e in done))
+    if len(done) < len(plan.steps):
+        step = plan.steps[len(done)]
+        return AIMessage(content="", tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}])
+    return None
+
+
+def with_question(report: str, plan: Plan) -> str:
+    """The report, followed by the plan's clarifying question when a value was missing."""
+    if not plan.question:
+        return report
+    return f"{report}\n{plan.question}" if report else plan.question
