@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from agents.planner.answers_kfp import RENDERERS as KFP_RENDERERS
 from agents.planner.conversation import Executed
 
 LIST_LIMIT = 15
@@ -198,8 +199,6 @@ def describe_error(e: Executed) -> str:
 
 
 def describe(e: Executed) -> str:
-    from agents.planner.answers_kfp import RENDERERS as KFP_RENDERERS
-
     if not e.ok:
         return describe_error(e)
     render = RENDERERS.get(e.tool) or KFP_RENDERERS.get(e.tool)
