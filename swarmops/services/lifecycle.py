@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from swarmops.services.jsonfile import read_json
+from swarmops.services.jsonfile import read_json, write_private_json
 
 
 def proc_start_time(pid: int) -> int | None:
@@ -158,3 +158,25 @@ def live_client_ids(clients_dir: Path) -> list[str]:
         else:
             path.unlink(missing_ok=True)
     return live
+
+
+def register_client(clients_dir: Path, nonce: str) -> tuple[str, int]:
+    """Record this process as a client of a shared server; returns (client id, pid).
+
+    The id includes the pid, so a forked child registers under its own pid.
+    """
+    clients_dir.mkdir(parents=True, exist_ok=True)
+    pid = os.getpid()
+    client_id = f"{pid}-{nonce}"
+    record = {"pid": pid, "pid_start": proc_start_time(pid), "registered_at": time.time()}
+    write_private_json(clients_dir / f"{client_id}.json", record)
+    return client_id, pid
+
+
+def log_tail(path: Path, offset: int, lines: int = 30) -> str:
+    """The end of what a server wrote to its log since `offset`, for a start-up error message."""
+    with contextlib.suppress(OSError), open(path, "rb") as fh:
+        fh.seek(offset)
+        text = fh.read().decode(errors="replace")
+        return "\n".join(text.strip().splitlines()[-lines:]) or "(log is empty)"
+    return "(log unreadable)"

@@ -17,7 +17,6 @@ stdout/stderr), run/ (unix sockets), clients/, credentials.json, state.json, por
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
 import os
 import secrets
@@ -33,9 +32,11 @@ from swarmops.services.jsonfile import read_json, write_private_json
 from swarmops.services.lifecycle import (
     file_lock,
     live_client_ids,
+    log_tail,
     pid_alive,
     proc_cmdline,
     proc_start_time,
+    register_client,
     terminate,
 )
 from swarmops.services.ports import LOOPBACK
@@ -222,13 +223,7 @@ class EmbeddedSeaweed:
         return access_key, secret_key
 
     def _register(self) -> None:
-        self.clients_path.mkdir(parents=True, exist_ok=True)
-        pid = os.getpid()
-        self.client_id = f"{pid}-{self._nonce}"  # a forked child registers under its own pid
-        write_private_json(
-            self._client_file, {"pid": pid, "pid_start": proc_start_time(pid), "registered_at": time.time()}
-        )
-        self._owner_pid = pid
+        self.client_id, self._owner_pid = register_client(self.clients_path, self._nonce)
 
     def _is_our_server(self, state: ServerState) -> bool:
         """Alive, same process as recorded, and (where /proc tells us) a weed serving this dir."""
@@ -319,7 +314,7 @@ class EmbeddedSeaweed:
                 terminate(proc.pid, grace=self.stop_grace)
             proc.wait(timeout=10)
             self.state_path.unlink(missing_ok=True)
-            tail = self._log_tail(offset)
+            tail = log_tail(self.log_path, offset)
             if outcome == "exited" and attempt < 2 and any(m in tail for m in PORT_CLASH_MARKERS):
                 log.info("SeaweedFS port clash, retrying with fresh ports")
                 continue
@@ -380,10 +375,3 @@ class EmbeddedSeaweed:
             )
             return "ok", ""
         return "running", "S3 not answering" if s3 != "ok" else "no volume server registered"
-
-    def _log_tail(self, offset: int, lines: int = 30) -> str:
-        with contextlib.suppress(OSError), open(self.log_path, "rb") as fh:
-            fh.seek(offset)
-            text = fh.read().decode(errors="replace")
-            return "\n".join(text.strip().splitlines()[-lines:]) or "(log is empty)"
-        return "(log unreadable)"

@@ -11,7 +11,6 @@ Layout of data_dir/kfp: kfp.db, runs/, server.log, state.json, clients/, .lock.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
 import os
 import secrets
@@ -28,9 +27,11 @@ from swarmops.services.jsonfile import read_json, write_private_json
 from swarmops.services.lifecycle import (
     file_lock,
     live_client_ids,
+    log_tail,
     pid_alive,
     proc_cmdline,
     proc_start_time,
+    register_client,
     terminate,
 )
 from swarmops.services.ports import LOOPBACK, free_ports
@@ -135,12 +136,7 @@ class EmbeddedKfp:
             log.warning("could not stop the embedded KFP server cleanly: %s", exc)
 
     def _register(self) -> None:
-        self.clients_path.mkdir(parents=True, exist_ok=True)
-        pid = os.getpid()
-        self.client_id = f"{pid}-{self._nonce}"
-        record = {"pid": pid, "pid_start": proc_start_time(pid), "registered_at": time.time()}
-        write_private_json(self.clients_path / f"{self.client_id}.json", record)
-        self._owner_pid = pid
+        self.client_id, self._owner_pid = register_client(self.clients_path, self._nonce)
 
     def _is_our_server(self, state: dict[str, Any]) -> bool:
         if not pid_alive(state["pid"], state.get("pid_start")):
@@ -213,7 +209,7 @@ class EmbeddedKfp:
                 terminate(proc.pid, grace=3.0)
             proc.wait(timeout=10)
             self.state_path.unlink(missing_ok=True)
-            tail = self._log_tail(offset)
+            tail = log_tail(self.log_path, offset)
             if attempt < 2 and any(marker in tail for marker in _PORT_CLASH) and time.monotonic() < deadline:
                 continue
             why = f"exited with code {proc.returncode}" if proc.returncode else f"was not ready within {timeout:.0f}s"
@@ -238,10 +234,3 @@ class EmbeddedKfp:
         state = {**state, "janitor_pid": proc.pid, "janitor_start": proc_start_time(proc.pid)}
         write_private_json(self.state_path, state)
         return state
-
-    def _log_tail(self, offset: int, lines: int = 30) -> str:
-        with contextlib.suppress(OSError), open(self.log_path, "rb") as fh:
-            fh.seek(offset)
-            text = fh.read().decode(errors="replace")
-            return "\n".join(text.strip().splitlines()[-lines:]) or "(log is empty)"
-        return "(log unreadable)"
