@@ -11,74 +11,31 @@ the graph with `interrupt()` before anything runs.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
-import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
-from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
 
 from agents import prompts
-from agents.messages import for_model, text_of
+from agents.messages import for_model
+from agents.modelcall import call_model, emit
 from agents.registry import Specialist
+from agents.retry import NO_RETRY, ModelRetry
 from agents.state import SwarmState
 from agents.toolkit import handoff_schema, handoff_target, tool_schema
-from tools.base import ToolError, ToolResult, closest, describe_change, progress_to, run_tool
+from agents.toolrun import execute, preview_change
+from tools.base import ToolError, ToolResult, closest
+
+#: Deep-masks secrets in a JSON-like value (the session's Masker.data).
+Redact = Callable[[Any], Any]
 
 ROUTER = "router"
 TOOLS = "tools"
 HANDOFF = "handoff"
-
-
-def _emit(payload: dict[str, Any]) -> None:
-    # Outside a streaming run (e.g. a plain invoke) there is nobody to report to.
-    with contextlib.suppress(RuntimeError):
-        get_stream_writer()(payload)
-
-
-async def _call_model(model: Any, messages: list[AnyMessage], agent: str) -> AIMessage:
-    """Invoke a model, reporting its duration and token usage; model failures become text."""
-    start = time.perf_counter()
-    try:
-        reply = await model.ainvoke(messages)
-    except Exception as exc:  # the endpoint failed: tell the user, keep the thread usable
-        ms = (time.perf_counter() - start) * 1000
-        _emit({"kind": "model_call", "agent": agent, "ms": ms, "input_tokens": 0, "output_tokens": 0})
-        _emit({"kind": "error", "where": f"model ({agent})", "message": f"{type(exc).__name__}: {exc}"})
-        return AIMessage(
-            content=f"The model endpoint failed ({type(exc).__name__}: {exc}). Please try again.",
-            name=agent,
-            id=str(uuid.uuid4()),
-        )
-    ms = (time.perf_counter() - start) * 1000
-    usage = getattr(reply, "usage_metadata", None) or {}
-    _emit(
-        {
-            "kind": "model_call",
-            "agent": agent,
-            "ms": ms,
-            "input_tokens": int(usage.get("input_tokens", 0)),
-            "output_tokens": int(usage.get("output_tokens", 0)),
-        }
-    )
-    reply = AIMessage(
-        content=reply.content,
-        tool_calls=reply.tool_calls,
-        name=agent,
-        id=reply.id or str(uuid.uuid4()),
-        usage_metadata=reply.usage_metadata,
-        response_metadata=reply.response_metadata,
-    )
-    if text_of(reply).strip():
-        _emit({"kind": "message", "agent": agent, "text": text_of(reply)})
-    return reply
 
 
 def build_graph(
@@ -89,8 +46,17 @@ def build_graph(
     step_budget: int = 8,
     max_handoffs: int = 6,
     checkpointer: Any = None,
+    model_retry: ModelRetry = NO_RETRY,
+    redact: Redact | None = None,
 ) -> Any:
-    """Compile the swarm graph for one model and a set of specialists."""
+    """Compile the swarm graph for one model and a set of specialists.
+
+    `model_retry` says how often a failed model call is tried again and how failures are worded;
+    the default tries once (right for models that cannot fail transiently). `redact` masks
+    secrets in what tools return and in approval payloads before either is shown, sent to the
+    model or checkpointed: a log line holding a key must not end up in a stored conversation.
+    """
+    redact = redact or _unchanged
     by_name = {s.name: s for s in specialists}
     roster = "\n".join(f"- {s.name}: {s.description}" for s in specialists)
     router_model = model.bind_tools(
@@ -105,7 +71,7 @@ def build_graph(
     }
 
     async def router(state: SwarmState) -> Command[Literal["handoff", "__end__"]]:
-        reply = await _call_model(router_model, for_model(router_prompt, state["messages"]), ROUTER)
+        reply = await call_model(router_model, for_model(router_prompt, state["messages"]), ROUTER, model_retry)
         return Command(goto=HANDOFF if reply.tool_calls else END, update={"messages": [reply]})
 
     async def handoff(state: SwarmState) -> Command[Any]:
@@ -154,9 +120,9 @@ def build_graph(
                 name=ROUTER,
                 id=str(uuid.uuid4()),
             )
-            _emit({"kind": "message", "agent": ROUTER, "text": note.content})
+            emit({"kind": "message", "agent": ROUTER, "text": note.content})
             return Command(goto=END, update={"messages": [*replies, note]})
-        _emit({"kind": "handoff", "from_agent": ROUTER, "to_agent": target, "task": task})
+        emit({"kind": "handoff", "from_agent": ROUTER, "to_agent": target, "task": task})
         replies.insert(
             0,
             ToolMessage(content=f"Transferred to {target}. Task: {task}", tool_call_id=first["id"], name=first["name"]),
@@ -171,10 +137,10 @@ def build_graph(
             prompt = specialist_prompts[spec.name]
             if state.get("steps", 0) >= step_budget:
                 prompt += "\n\n" + prompts.BUDGET_REACHED.format(budget=step_budget)
-                reply = await _call_model(model, for_model(prompt, state["messages"]), spec.name)
+                reply = await call_model(model, for_model(prompt, state["messages"]), spec.name, model_retry)
                 reply = AIMessage(content=reply.content, name=spec.name, id=reply.id)  # no tools now
                 return Command(goto=ROUTER, update={"messages": [reply], "active": None})
-            reply = await _call_model(bound[spec.name], for_model(prompt, state["messages"]), spec.name)
+            reply = await call_model(bound[spec.name], for_model(prompt, state["messages"]), spec.name, model_retry)
             if reply.tool_calls:
                 return Command(goto=TOOLS, update={"messages": [reply]})
             return Command(goto=ROUTER, update={"messages": [reply], "active": None})
@@ -191,21 +157,23 @@ def build_graph(
         for call in call_msg.tool_calls:
             tool = spec.tool(call["name"])
             if tool is not None and tool.mutating and not read_only:
-                preview = await asyncio.to_thread(describe_change, tool, call["args"], spec.context)
+                preview = await preview_change(tool, call, spec)
                 decisions[call["id"]] = interrupt(
-                    {
-                        "agent": spec.name,
-                        "call_id": call["id"],
-                        "tool": tool.name,
-                        "args": call["args"],
-                        "preview": preview,
-                    }
+                    redact(
+                        {
+                            "agent": spec.name,
+                            "call_id": call["id"],
+                            "tool": tool.name,
+                            "args": call["args"],
+                            "preview": preview,
+                        }
+                    )
                 )
         # Phase 2: run them in order.
         replies: list[AnyMessage] = []
         for call in call_msg.tool_calls:
             tool = spec.tool(call["name"])
-            _emit(
+            emit(
                 {
                     "kind": "tool_call",
                     "agent": spec.name,
@@ -215,8 +183,8 @@ def build_graph(
                     "mutating": bool(tool and tool.mutating),
                 }
             )
-            result = await _execute(tool, call, spec, decisions.get(call["id"]), read_only)
-            _emit(
+            result = _redacted(await execute(tool, call, spec, decisions.get(call["id"]), read_only), redact)
+            emit(
                 {
                     "kind": "tool_result",
                     "agent": spec.name,
@@ -249,61 +217,12 @@ def build_graph(
     return graph.compile(checkpointer=checkpointer)
 
 
-async def _execute(
-    tool: Any, call: dict[str, Any], spec: Specialist, decision: dict[str, Any] | None, read_only: bool
-) -> ToolResult:
-    if tool is None:
-        names = [t.name for t in spec.visible_tools(read_only)]
-        return ToolResult(
-            tool=call["name"],
-            ok=False,
-            error=ToolError(
-                code="UnknownTool",
-                message=f"{spec.name} has no tool '{call['name']}'.",
-                suggestions=closest(call["name"], names) or names[:10],
-            ),
-        )
-    if tool.mutating and read_only:
-        return ToolResult(
-            tool=tool.name,
-            ok=False,
-            error=ToolError(
-                code="ReadOnly",
-                message="swarmops is in read-only mode; nothing was changed.",
-                hint="Restart without --read-only to make changes.",
-            ),
-        )
-    if decision is not None and not decision.get("approved"):
-        reason = decision.get("reason") or "rejected by the user"
-        return ToolResult(
-            tool=tool.name,
-            ok=False,
-            error=ToolError(
-                code="Rejected",
-                message=f"The user rejected this change ({reason}). Nothing was changed.",
-                hint="Do not retry unless the user asks.",
-            ),
-        )
-    loop = asyncio.get_running_loop()
-    try:
-        writer = get_stream_writer()
-    except RuntimeError:
-        writer = None
+def _unchanged(value: Any) -> Any:
+    return value
 
-    def progress(message: str) -> None:
-        # Tools run in a worker thread; the stream belongs to the event loop.
-        if writer is not None:
-            payload = {"kind": "tool_progress", "agent": spec.name, "call_id": call["id"], "tool": tool.name}
-            loop.call_soon_threadsafe(writer, {**payload, "message": message})
 
-    stop = threading.Event()
-
-    def job() -> ToolResult:
-        with progress_to(progress, stop):
-            return run_tool(tool, call["args"], spec.context)
-
-    try:
-        return await asyncio.to_thread(job)
-    except asyncio.CancelledError:
-        stop.set()  # the thread cannot be killed; tools that loop check this and return early
-        raise
+def _redacted(result: ToolResult, redact: Redact) -> ToolResult:
+    if result.ok:
+        return result.model_copy(update={"data": redact(result.data)})
+    error = ToolError(**redact(result.error.model_dump())) if result.error else None
+    return result.model_copy(update={"error": error})

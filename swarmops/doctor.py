@@ -1,16 +1,31 @@
-"""`swarmops doctor`: what swarmops will use, and whether each piece answers right now."""
+"""`swarmops doctor`: what swarmops will use, and whether each piece answers right now.
+
+Findings are sentences a person can act on ("cannot connect to 127.0.0.1:9 (connection
+refused)"), never exception reprs. Storage and pipelines are checked through the same tools the
+agents use (`tools.base.run_tool`), so the doctor says exactly what an agent would be told.
+"""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from swarmops.masking import Masker
+
+if TYPE_CHECKING:
+    from swarmops.backends import Backends
+    from swarmops.settings import Settings
+    from tools.base import ToolResult
+
+#: Seconds the doctor waits for an HTTP answer (the model's /models, KFP's /healthz).
+PROBE_TIMEOUT_S = 5.0
 
 
 @dataclass
@@ -21,54 +36,124 @@ class Check:
     ms: float
 
 
-def _timed(name: str, probe: Callable[[], str], masker: Masker) -> Check:
+class Finding(Exception):
+    """A check's negative result, already in words (a tool's error message, an HTTP status)."""
+
+
+def describe(exc: BaseException) -> str:
+    """Any exception a probe may raise, as one sentence: a Finding as it is, transport errors in words."""
+    import httpx
+
+    if isinstance(exc, Finding):
+        return str(exc)
+    if isinstance(exc, httpx.HTTPError):
+        from swarmops.model import describe_http_failure
+
+        url = str(exc.request.url) if _has_request(exc) else "the server"
+        return describe_http_failure(exc, url)
+    from tools.kfp.errors import is_transport, transport_reason
+
+    if is_transport(exc):  # urllib3 / socket errors from an SDK
+        return f"cannot reach the server ({transport_reason(exc)})"
+    text = str(exc).strip()
+    return text if text else type(exc).__name__
+
+
+def _has_request(exc: BaseException) -> bool:
+    try:
+        return getattr(exc, "request", None) is not None
+    except RuntimeError:  # httpx raises when no request is attached
+        return False
+
+
+def run_check(name: str, probe: Callable[[], str], masker: Masker) -> Check:
+    """Run one probe, timing it; whatever it raises becomes the check's finding, in words."""
     start = time.perf_counter()
     try:
         detail, ok = probe(), True
     except Exception as exc:  # a failed probe is the finding, not a crash
-        detail, ok = f"{type(exc).__name__}: {exc}", False
+        detail, ok = describe(exc), False
     return Check(name, ok, masker.text(detail), (time.perf_counter() - start) * 1000)
 
 
-def check_model(settings: Any) -> str:
+def _tool_error(result: ToolResult) -> Finding:
+    """A tool's error as the doctor's finding: its message, plus its hint when that says more than
+    "run swarmops doctor" (which is what the person is doing)."""
+    error = result.error
+    if error is None:
+        return Finding(f"{result.tool} failed")
+    hint = re.sub(r"\s*\([^)]*swarmops doctor[^)]*\)", "", error.hint or "")
+    hint = " ".join(part for part in re.split(r"(?<=\.)\s+(?=[A-Z])", hint) if "swarmops doctor" not in part)
+    return Finding(f"{error.message} {hint}".strip())
+
+
+def check_model(settings: Settings) -> str:
     if not settings.uses_endpoint:
         return "offline planner (no OPENAI_API_KEY / OPENAI_BASE_URL configured)"
     import httpx
 
-    base = (settings.openai_base_url or "https://api.openai.com/v1").rstrip("/")
+    from swarmops.model import DEFAULT_BASE_URL, describe_http_failure, endpoint_label, status_words
+
+    base = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
+    label = endpoint_label(settings.openai_base_url)
     headers = {}
     if settings.openai_api_key:
         headers["Authorization"] = f"Bearer {settings.openai_api_key.get_secret_value()}"
-    resp = httpx.get(f"{base}/models", headers=headers, timeout=5.0)
-    resp.raise_for_status()
+    timeout = httpx.Timeout(PROBE_TIMEOUT_S, connect=min(PROBE_TIMEOUT_S, settings.llm_connect_timeout))
+    try:
+        resp = httpx.get(f"{base}/models", headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise Finding(describe_http_failure(exc, label)) from None
+    if resp.status_code in (401, 403):
+        raise Finding(
+            f"HTTP {status_words(resp.status_code)} from {label}: the endpoint rejected the API key; "
+            "check OPENAI_API_KEY"
+        )
+    if resp.status_code >= 400:
+        raise Finding(f"HTTP {status_words(resp.status_code)} from {label}/models")
     ids = [m.get("id") for m in resp.json().get("data", [])]
     found = "listed" if settings.model in ids else f"NOT listed ({len(ids)} models available)"
-    return f"{base} answers; model {settings.model} {found}"
+    return f"{label} answers; model {settings.model} {found}"
 
 
-def check_storage(backends: Any) -> str:
-    buckets = backends.storage.client.list_buckets()
-    return f"{backends.storage.endpoint}: {len(buckets)} bucket(s)"
+def check_storage(backends: Backends) -> str:
+    """The object store answers list_buckets, asked through the agents' own tool."""
+    from tools.base import run_tool
+    from tools.storage.buckets import LIST_BUCKETS
+
+    result = run_tool(LIST_BUCKETS, {}, backends.storage)
+    if not result.ok:
+        raise _tool_error(result)
+    return f"{backends.storage.endpoint}: {result.data['count']} bucket(s)"
 
 
-def check_kfp(settings: Any, backends: Any) -> str:
-    """The KFP API answers healthz and lists pipelines; reports its version when it says one."""
+def check_kfp(settings: Settings, backends: Backends) -> str:
+    """The KFP API answers (through the agents' list_pipelines tool); its version when it says one."""
     import httpx
 
-    client = backends.kfp.client  # starts the embedded API when no host is configured
+    from swarmops.model import status_words
+    from tools.base import run_tool
+    from tools.kfp.pipelines import LIST_PIPELINES
+
+    result = run_tool(LIST_PIPELINES, {"limit": 1}, backends.kfp)  # starts the embedded API if needed
+    if not result.ok:
+        raise _tool_error(result)
     host = settings.kfp_host or backends.start_embedded_kfp()
     headers = {}
     if settings.kfp_token:
         headers["Authorization"] = f"Bearer {settings.kfp_token.get_secret_value()}"
     if settings.kfp_cookies:
         headers["Cookie"] = settings.kfp_cookies.get_secret_value()
-    health = httpx.get(f"{host.rstrip('/')}/apis/v2beta1/healthz", headers=headers, timeout=5.0).json()
+    resp = httpx.get(f"{host.rstrip('/')}/apis/v2beta1/healthz", headers=headers, timeout=PROBE_TIMEOUT_S)
+    if resp.status_code >= 400:
+        raise Finding(f"HTTP {status_words(resp.status_code)} from {host}/apis/v2beta1/healthz")
+    health = resp.json()
     version = health.get("tag_name") or health.get("version") or "version not reported"
-    total = client.list_pipelines(page_size=1).total_size or 0
+    total = backends.kfp.client.list_pipelines(page_size=1).total_size or 0
     return f"{backends.kfp.host}: {version}, {total} pipeline(s)"
 
 
-def check_knowledge(settings: Any, backends: Any) -> str:
+def check_knowledge(settings: Settings, backends: Backends) -> str:
     """Opens the index without loading the embedding model: counts only."""
     kb = backends.open_knowledge(builtin=False)
     sources = kb.sources()
@@ -82,24 +167,28 @@ def check_knowledge(settings: Any, backends: Any) -> str:
     return f"{where}: {kb.count()} chunks from {len(sources)} sources ({detail}); {settings.rag_mode} retrieval"
 
 
-def run_doctor(settings: Any, console: Console) -> int:
+def run_checks(settings: Settings, backends: Backends, masker: Masker) -> list[Check]:
+    return [
+        run_check("model", lambda: check_model(settings), masker),
+        run_check("object storage", lambda: check_storage(backends), masker),
+        run_check("kubeflow pipelines", lambda: check_kfp(settings, backends), masker),
+        run_check("knowledge base", lambda: check_knowledge(settings, backends), masker),
+    ]
+
+
+def run_doctor(settings: Settings, console: Console) -> int:
     from swarmops.backends import Backends
 
     masker = Masker(settings.secret_values())
     table = Table("setting", "value", title="swarmops settings")
     for key, value in settings.public_view().items():
-        table.add_row(key, masker.text(str(value)))
+        table.add_row(key, escape(masker.text(str(value))))
     console.print(table)
     with Backends(settings) as backends:
         masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
-        checks = [
-            _timed("model", lambda: check_model(settings), masker),
-            _timed("object storage", lambda: check_storage(backends), masker),
-            _timed("kubeflow pipelines", lambda: check_kfp(settings, backends), masker),
-            _timed("knowledge base", lambda: check_knowledge(settings, backends), masker),
-        ]
+        checks = run_checks(settings, backends, masker)
     health = Table("backend", "status", "detail", "time", title="health")
     for c in checks:
-        health.add_row(c.name, "[green]ok[/]" if c.ok else "[red]failing[/]", c.detail, f"{c.ms:.0f} ms")
+        health.add_row(c.name, "[green]ok[/]" if c.ok else "[red]failing[/]", escape(c.detail), f"{c.ms:.0f} ms")
     console.print(health)
     return 0 if all(c.ok for c in checks) else 1

@@ -65,6 +65,8 @@ class ApprovalRequest(_Event):
     tool: str
     args: dict[str, Any]
     preview: str
+    #: True when this change was left waiting earlier (the thread was reopened) and is shown again.
+    asked_before: bool = False
     _decision: dict[str, Any] | None = PrivateAttr(default=None)
 
     def approve(self) -> None:
@@ -108,6 +110,17 @@ class ErrorEvent(_Event):
     where: str = "assistant"
 
 
+class Status(_Event):
+    """Something about swarmops' own machinery rather than the conversation: a model call being
+    retried, a backend found down, restarted or recovered. Front ends show it (a status line, the
+    status bar) so a slow or failing turn is never silent."""
+
+    type: Literal["status"] = "status"
+    source: str  # "model", "storage", "pipelines", "docs"
+    state: Literal["retrying", "down", "restarting", "recovered", "failed"]
+    message: str
+
+
 class TurnDone(_Event):
     type: Literal["turn_done"] = "turn_done"
     thread_id: str
@@ -121,6 +134,9 @@ class TurnDone(_Event):
     tool_ms: float = 0.0
     approval_wait_ms: float = 0.0
     pending_approval: bool = False
+    #: The first error of the turn (an `error` event, or a tool whose backend was down), masked;
+    #: None when the turn ended well. `swarmops ask` exits non-zero when it is set.
+    error: str | None = None
 
     @property
     def overhead_ms(self) -> float:
@@ -138,6 +154,7 @@ Event = Annotated[
     | AssistantText
     | AssistantMessage
     | ErrorEvent
+    | Status
     | TurnDone,
     Field(discriminator="type"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -19,6 +20,7 @@ from swarmops.events import (
     ErrorEvent,
     Event,
     Handoff,
+    Status,
     ToolCall,
     ToolProgress,
     ToolResultEvent,
@@ -101,10 +103,11 @@ class ConsoleRenderer:
                 if err.get("hint"):
                     c.print(f"      [dim]hint: {err['hint']}[/]")
         elif isinstance(event, ApprovalRequest):
+            earlier = " [dim](left waiting earlier)[/]" if event.asked_before else ""
             c.print(
                 Panel(
                     f"[bold]{event.agent}.{event.tool}[/]({_args(event.args)})\n\n{event.preview}",
-                    title="[yellow]approval needed[/]",
+                    title=f"[yellow]approval needed[/]{earlier}",
                     border_style="yellow",
                     expand=False,
                 )
@@ -113,7 +116,10 @@ class ConsoleRenderer:
             verdict = "[green]approved[/]" if event.approved else f"[red]rejected[/] ({event.reason})"
             c.print(f"  {verdict} {event.tool}")
         elif isinstance(event, ErrorEvent):
-            c.print(f"[bold red]error[/] in {event.where}: {event.message}", highlight=False)
+            c.print(f"[bold red]error[/] in {escape(event.where)}: {escape(event.message)}", highlight=False)
+        elif isinstance(event, Status):
+            style = {"recovered": "dim green", "failed": "red"}.get(event.state, "yellow")
+            c.print(f"  [{style}]↻ {event.source} {event.state}: {escape(event.message)}[/]", highlight=False)
         elif isinstance(event, TurnDone):
             c.print(
                 f"[dim]{event.llm_calls} model calls · {event.input_tokens} tokens in / {event.output_tokens} out"

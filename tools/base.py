@@ -26,6 +26,9 @@ CtxT = TypeVar("CtxT")
 MAX_RESULT_CHARS = 24_000
 
 _progress: ContextVar[Callable[[str], None] | None] = ContextVar("swarmops_tool_progress", default=None)
+#: (source, state, message), e.g. ("storage", "restarting", "the embedded object store had stopped; ...").
+StatusListener = Callable[[str, str, str], None]
+_status: ContextVar[StatusListener | None] = ContextVar("swarmops_tool_status", default=None)
 _cancel: ContextVar[threading.Event | None] = ContextVar("swarmops_tool_cancel", default=None)
 
 
@@ -51,13 +54,26 @@ def report_progress(message: str) -> None:
             listener(message)
 
 
+def report_status(source: str, state: str, message: str) -> None:
+    """Tell whoever runs this tool about the machinery under it (a backend found dead and started
+    again), as opposed to the tool's own progress; a no-op when nobody listens."""
+    listener = _status.get()
+    if listener is not None:
+        with contextlib.suppress(Exception):  # reporting must never break the tool
+            listener(source, state, message)
+
+
 @contextlib.contextmanager
-def progress_to(listener: Callable[[str], None], cancel: threading.Event | None = None) -> Iterator[None]:
+def progress_to(
+    listener: Callable[[str], None], cancel: threading.Event | None = None, status: StatusListener | None = None
+) -> Iterator[None]:
     token = _progress.set(listener)
     cancel_token = _cancel.set(cancel)
+    status_token = _status.set(status)
     try:
         yield
     finally:
+        _status.reset(status_token)
         _cancel.reset(cancel_token)
         _progress.reset(token)
 
@@ -93,6 +109,10 @@ class ToolError(BaseModel):
     message: str
     hint: str | None = None
     suggestions: list[str] = Field(default_factory=list)
+    backend_down: bool = Field(
+        default=False,
+        description="The backend could not be asked (unreachable, TLS, 5xx, auth): nothing is wrong with the call.",
+    )
 
 
 class ToolResult(BaseModel):
@@ -111,7 +131,9 @@ class ToolResult(BaseModel):
         if self.ok:
             body["data"] = self.data
         else:
-            body["error"] = self.error.model_dump(exclude_none=True) if self.error else None
+            # backend_down is only worth the model's tokens when it is true.
+            quiet = None if self.error and self.error.backend_down else {"backend_down"}
+            body["error"] = self.error.model_dump(exclude_none=True, exclude=quiet) if self.error else None
         if self.truncated:
             body["truncated"] = True
         return json.dumps(body, default=str, ensure_ascii=False)
@@ -232,7 +254,11 @@ def run_tool(spec: ToolSpec[Any, CtxT], raw: dict[str, Any] | BaseModel, ctx: Ct
         )
     except ToolFailure as failure:
         error = ToolError(
-            code=failure.code, message=failure.message, hint=failure.hint, suggestions=failure.suggestions
+            code=failure.code,
+            message=failure.message,
+            hint=failure.hint,
+            suggestions=failure.suggestions,
+            backend_down=failure.backend_down,
         )
     except Exception as exc:  # a bug or an unmapped backend error: report it, keep the turn alive
         error = ToolError(code=type(exc).__name__, message=str(exc) or repr(exc))

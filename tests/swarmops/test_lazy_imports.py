@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.swarmops.test_cli import empty_config
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ["torch", "sentence_transformers", "chromadb", "transformers"]
 
@@ -25,7 +27,7 @@ def _loaded_after(code: str, tmp_path: Path, env: dict[str, str] | None = None) 
         env={
             **os.environ,
             "SWARMOPS_DATA_DIR": str(tmp_path),
-            "SWARMOPS_CONFIG": str(tmp_path / "x.toml"),
+            "SWARMOPS_CONFIG": empty_config(tmp_path),
             **(env or {}),
         },
         capture_output=True,

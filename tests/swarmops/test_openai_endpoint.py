@@ -10,12 +10,12 @@ from swarmops.model import make_chat_model
 from swarmops.settings import Settings
 from tests.helpers import assistant_for, of_type, raw_client, run_turn
 from tests.plugins.openai_stub import OpenAIStub
-from tests.swarmops.test_cli import swarmops
+from tests.swarmops.test_cli import empty_config, swarmops
 
 
 @pytest.fixture
 def endpoint_settings(openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
-    monkeypatch.setenv("SWARMOPS_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("SWARMOPS_CONFIG", empty_config(tmp_path))
     monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-stub-key-0123456789")
     monkeypatch.setenv("SWARMOPS_MODEL", "stub-model")

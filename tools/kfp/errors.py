@@ -9,6 +9,7 @@ plain `ValueError` for its own argument checks. A model needs to know which of "
 from __future__ import annotations
 
 import json
+import re
 import socket
 from typing import TYPE_CHECKING, Any
 
@@ -45,15 +46,22 @@ def is_transport(exc: BaseException) -> bool:
     return isinstance(exc, u3.HTTPError | ConnectionError | TimeoutError | socket.gaierror)
 
 
-def _reason(exc: BaseException) -> str:
+def _after(text: str, kind: str) -> str:
+    """' after 10 s' from urllib3's '(read timeout=10.0)', or '' when it is not there."""
+    match = re.search(rf"{kind} timeout=([\d.]+)", text)
+    return f" after {float(match.group(1)):g} s" if match else ""
+
+
+def transport_reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few words: "connection refused", "host name could not be resolved"."""
     reason: BaseException = exc.reason if isinstance(exc, u3.MaxRetryError) and exc.reason else exc
     text = str(reason).lower()
     if "refused" in text:  # checked first: urllib3's NewConnectionError subclasses ConnectTimeoutError
         return "connection refused"
     if isinstance(reason, u3.ReadTimeoutError) or "read timed out" in text:
-        return "it accepted the connection but did not answer in time"
+        return f"it accepted the connection but did not answer in time: timed out{_after(text, 'read')}"
     if isinstance(reason, u3.ConnectTimeoutError | TimeoutError) or "timed out" in text:
-        return "connecting timed out"
+        return f"connecting timed out{_after(text, 'connect')}"
     if isinstance(reason, socket.gaierror) or "name or service not known" in text or "resolution" in text:
         return "host name could not be resolved"
     if isinstance(reason, u3.ProtocolError):
@@ -72,7 +80,10 @@ def unreachable(ctx: KfpContext | None, exc: BaseException) -> ToolFailure:
             backend_down=True,
         )
     return ToolFailure(
-        "KfpUnreachable", f"Cannot reach the KFP API at {host} ({_reason(exc)}).", hint=DOCTOR, backend_down=True
+        "KfpUnreachable",
+        f"Cannot reach the KFP API at {host} ({transport_reason(exc)}).",
+        hint=DOCTOR,
+        backend_down=True,
     )
 
 

@@ -10,16 +10,45 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from types import TracebackType
+from typing import Any
 
 import certifi
 import urllib3
 from minio import Minio
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Retry
 
 from tools.base import ToolFailure
 
 _ALLOWED_CHARS = re.compile(r"^[a-z0-9.-]+$")
 _SERVER_BUSY = (500, 502, 503, 504)
+#: Metadata and listing calls answer in milliseconds; this bounds a server that accepted the request
+#: and went silent. It is a socket read timeout (the longest silence), so a large transfer that keeps
+#: receiving bytes is not cut short.
+READ_TIMEOUT_S = 10.0
+
+
+class _NoRetryOnSilence(Retry):
+    """urllib3's Retry, except that a read timeout is never retried.
+
+    A server that accepted a request and said nothing for the whole read timeout will most likely
+    do the same again: retrying only doubles the wait before the person hears about it. A dropped
+    keep-alive connection (a ProtocolError) and a momentary 5xx still get their one retry.
+    """
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Retry:
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 def make_minio_client(
@@ -30,16 +59,16 @@ def make_minio_client(
     secure: bool = False,
     region: str | None = None,
     connect_timeout: float = 3.0,
-    read_timeout: float = 30.0,
+    read_timeout: float = READ_TIMEOUT_S,
 ) -> Minio:
     """A MinIO/S3 client whose failures surface within seconds instead of minutes.
 
-    Connection errors are not retried (a refused or blackholed endpoint will not heal in a few
-    hundred milliseconds); one retry covers a dropped keep-alive connection or a momentary 5xx.
-    `raise_on_status=False` hands the final 5xx back to the SDK so it raises a ServerError
-    rather than urllib3 reporting it as a connection problem.
+    Connection errors and read timeouts are not retried (a refused, blackholed or hung endpoint
+    will not heal in a few hundred milliseconds); one retry covers a dropped keep-alive connection
+    or a momentary 5xx. `raise_on_status=False` hands the final 5xx back to the SDK so it raises a
+    ServerError rather than urllib3 reporting it as a connection problem.
     """
-    retry = Retry(
+    retry = _NoRetryOnSilence(
         total=1,
         connect=0,
         backoff_factor=0.2,

@@ -119,16 +119,27 @@ def _missing_key(exc: S3Error, args: Any) -> tuple[str | None, str | None]:
     return exc.bucket_name or _arg(args, "bucket", "src_bucket"), key
 
 
+def _seconds(text: str, kind: str) -> str:
+    """' after 10 s' from urllib3's '(read timeout=10.0)', or '' when it is not there."""
+    match = re.search(rf"{kind} timeout=([\d.]+)", text)
+    return f" after {float(match.group(1)):g} s" if match else ""
+
+
 def _short_reason(exc: BaseException) -> str:
     """'connection refused' rather than urllib3's repr of a connection object."""
     reason: BaseException | None = exc.reason if isinstance(exc, u3.MaxRetryError) else exc
     text = str(reason or exc)
-    if isinstance(reason, u3.NewConnectionError | ConnectionRefusedError) and "refused" in text.lower():
+    low = text.lower()
+    if isinstance(reason, u3.NewConnectionError | ConnectionRefusedError) and "refused" in low:
         return "connection refused"
-    if isinstance(reason, TimeoutError | u3.TimeoutError) or "timed out" in text.lower():
-        return "timed out"
+    if isinstance(reason, u3.ReadTimeoutError) or "read timed out" in low:
+        return f"it accepted the connection but did not answer in time: timed out{_seconds(text, 'read')}"
+    if isinstance(reason, TimeoutError | u3.TimeoutError) or "timed out" in low:
+        return f"connecting timed out{_seconds(text, 'connect')}"
     if isinstance(reason, socket.gaierror) or "Name or service not known" in text:
         return "host name could not be resolved"
+    if isinstance(reason, u3.ProtocolError):
+        return "the connection was dropped"
     match = re.search(r"\[Errno -?\d+\] ([^')\]]+)", text)
     return match.group(1).strip() if match else type(reason or exc).__name__
 
