@@ -78,9 +78,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         t0 = time.perf_counter()
-        with EmbeddedSeaweed(data) as s3:
+        with EmbeddedSeaweed(data):
             t1 = time.perf_counter()
-            with EmbeddedKfp(data, s3) as host:
+            with EmbeddedKfp(data, seaweed_dir=data) as host:  # as the app runs it
                 t2 = time.perf_counter()
                 client = make_kfp_client(host, timeout=30)
                 exp = client.create_experiment("bench")

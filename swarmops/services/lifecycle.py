@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from swarmops.privacy import private_dir
 from swarmops.services.jsonfile import read_json, write_private_json
 
 
@@ -120,7 +121,7 @@ def file_lock(path: Path, timeout: float) -> Iterator[None]:
     flock locks belong to the open file description, so two instances in one process exclude each
     other just like two processes do; the kernel drops the lock if the holder dies.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         deadline = time.monotonic() + timeout
@@ -165,7 +166,7 @@ def register_client(clients_dir: Path, nonce: str) -> tuple[str, int]:
 
     The id includes the pid, so a forked child registers under its own pid.
     """
-    clients_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(clients_dir)
     pid = os.getpid()
     client_id = f"{pid}-{nonce}"
     record = {"pid": pid, "pid_start": proc_start_time(pid), "registered_at": time.time()}

@@ -4,7 +4,10 @@ Why this shape:
 - One server per data dir, never two: two servers writing one directory would corrupt it, so start and
   stop run under an flock and the server's pid/ports live in a state file others can adopt.
 - Reference counting by client files (one per EmbeddedSeaweed instance, named after its pid), so the
-  server outlives whichever app started it and stops with the last one; files of dead pids are stale.
+  server outlives whichever app started it; files of dead pids are stale. The embedded KFP API is a
+  client too, so the store outlives any run that still has artifacts to publish. With no live
+  client left it stops after its idle timeout (at once when that is 0), by the last client out or
+  by its janitor.
 - The server runs in its own session, so Ctrl+C in a terminal reaches the app (which then stops
   cleanly via atexit) but never kills storage mid-write behind another app's back.
 - Every port is chosen by us on 127.0.0.1, so parallel test runs don't collide and nothing listens
@@ -28,6 +31,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from swarmops.privacy import PRIVATE_UMASK, open_private, private_dir
+from swarmops.services.childenv import base_env, with_pythonpath
 from swarmops.services.jsonfile import read_json, write_private_json
 from swarmops.services.lifecycle import (
     file_lock,
@@ -89,6 +94,8 @@ class ServerState:
     data_dir: str
     weed: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Seconds the server lingers with no client (read by the janitor); the newest client's setting.
+    idle_timeout: float = 0.0
 
     @property
     def s3_port(self) -> int:
@@ -116,7 +123,9 @@ class EmbeddedSeaweed:
     running), `stop()` unregisters it and stops the server only when no live client remains.
     """
 
-    def __init__(self, data_dir: Path, *, weed: Path | None = None, stop_grace: float = 5.0) -> None:
+    def __init__(
+        self, data_dir: Path, *, weed: Path | None = None, stop_grace: float = 5.0, idle_timeout: float = 0.0
+    ) -> None:
         self.root = Path(data_dir).expanduser().absolute() / "seaweedfs"
         self.data_path = self.root / "data"
         self.log_path = self.root / "server.log"
@@ -124,6 +133,7 @@ class EmbeddedSeaweed:
         self.credentials_path = self.root / "credentials.json"
         self.clients_path = self.root / "clients"
         self.stop_grace = stop_grace
+        self.idle_timeout = max(0.0, idle_timeout)
         self._nonce = secrets.token_hex(4)  # several instances in one process are separate clients
         self.client_id = f"{os.getpid()}-{self._nonce}"
         self._weed = weed
@@ -152,20 +162,23 @@ class EmbeddedSeaweed:
                 and self._endpoint.endpoint.endswith(f":{state.s3_port}")
             ):
                 return self._endpoint
-        self.root.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.root, 0o700)
+        private_dir(self.root)
         with file_lock(self._lock_path, timeout=timeout + self.stop_grace + 15):
             access_key, secret_key = self._credentials()
             state = self._reusable_server(access_key, secret_key)
             if state is None:
                 state = self._launch(access_key, secret_key, timeout)
+            if state.idle_timeout != self.idle_timeout:  # the newest client's setting wins
+                state = replace(state, idle_timeout=self.idle_timeout)
+                write_private_json(self.state_path, asdict(state))
             self._register()
         self._endpoint = S3Endpoint(f"{LOOPBACK}:{state.s3_port}", access_key, secret_key)
         atexit.register(self._stop_at_exit)
         return self._endpoint
 
     def stop(self) -> None:
-        """Unregister; stop the server if no other live client uses it. Safe to call twice."""
+        """Unregister. Stop the server now if no other live client uses it and the idle timeout is 0;
+        otherwise its janitor stops it once the timeout passes with no client. Safe to call twice."""
         if self._owner_pid != os.getpid():
             return  # never registered here, or we are a forked child: the client belongs to the parent
         with file_lock(self._lock_path, timeout=self.stop_grace + 30):
@@ -173,15 +186,23 @@ class EmbeddedSeaweed:
             self._owner_pid = None
             self._endpoint = None
             others = self.live_clients()
+            state = self.server_state()
             if others:
                 log.info("SeaweedFS left running for %d other client(s)", len(others))
-            else:
-                state = self.server_state()
-                if state is not None and self._is_our_server(state):
-                    log.info("stopping SeaweedFS pid %d", state.pid)
-                    self._terminate(state)
+            elif state is None or not self._is_our_server(state):
                 self.state_path.unlink(missing_ok=True)
+            elif self.idle_timeout <= 0:
+                log.info("stopping SeaweedFS pid %d", state.pid)
+                self._terminate(state)
+                self.state_path.unlink(missing_ok=True)
+            else:
+                self._with_janitor(state)  # stops it after the idle timeout
         atexit.unregister(self._stop_at_exit)
+
+    def is_running(self) -> bool:
+        """True while the recorded server process is alive (cheap: no request), to notice a dead server."""
+        state = self.server_state()
+        return state is not None and self._is_our_server(state)
 
     def __enter__(self) -> S3Endpoint:
         return self.start()
@@ -244,17 +265,16 @@ class EmbeddedSeaweed:
         """Make sure a janitor watches `state`'s server (see seaweed_janitor); returns the state recorded."""
         if _janitor_pid(state) is not None:
             return state
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH")]))
-        with open(self.log_path, "ab") as log_file:
+        with open_private(self.log_path, "ab") as log_file:
             janitor = subprocess.Popen(
                 [sys.executable, "-m", "swarmops.services.seaweed_janitor", str(self.root), str(state.pid)],
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 cwd=self.root,
-                env=env,
+                env=with_pythonpath(base_env(), _PACKAGE_ROOT),
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
         _reap_in_background(janitor)
         extra = {**state.extra, "janitor_pid": janitor.pid, "janitor_start": proc_start_time(janitor.pid)}
@@ -332,7 +352,7 @@ class EmbeddedSeaweed:
         """Start weed detached (own session), output appended to server.log; returns the log offset."""
         if self.log_path.exists() and self.log_path.stat().st_size > 1_000_000:
             os.replace(self.log_path, self.log_path.with_suffix(".log.1"))
-        with open(self.log_path, "ab") as log_file:
+        with open_private(self.log_path, "ab") as log_file:
             offset = log_file.tell()  # before the child shares (and moves) this file offset
             proc = subprocess.Popen(
                 weed_command(weed, self.root, self.data_path, ports),
@@ -342,6 +362,7 @@ class EmbeddedSeaweed:
                 cwd=self.root,
                 env=weed_env(access_key, secret_key),
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
         return proc, offset
 

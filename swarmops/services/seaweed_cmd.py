@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from swarmops.privacy import private_dir
+from swarmops.services.childenv import base_env
 from swarmops.services.lifecycle import proc_cmdline
 from swarmops.services.ports import LOOPBACK, free_port_pair, free_ports, port_is_free
 
@@ -81,7 +83,7 @@ def weed_command(weed: Path, root: Path, data: Path, ports: Mapping[str, int]) -
     """argv for `weed mini` serving `data`, with logs and local sockets kept under `root`."""
     logs, run = root / "logs", root / "run"
     for path in (data, logs, run):
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)
     cmd = [
         str(weed),
         f"-logdir={logs}",
@@ -98,8 +100,9 @@ def weed_command(weed: Path, root: Path, data: Path, ports: Mapping[str, int]) -
 
 
 def weed_env(access_key: str, secret_key: str) -> dict[str, str]:
-    """Our environment minus anything that reconfigures weed, plus the one S3 identity it should accept."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_PREFIXES_DROPPED)}
+    """The allowlisted basics (no secrets of ours, nothing that reconfigures weed), plus the one S3
+    identity it should accept."""
+    env = {k: v for k, v in base_env().items() if not k.startswith(_ENV_PREFIXES_DROPPED)}
     env["AWS_ACCESS_KEY_ID"] = access_key
     env["AWS_SECRET_ACCESS_KEY"] = secret_key
     return env

@@ -40,7 +40,9 @@ def test_second_instance_reuses_the_server(kfp_embedded: EmbeddedKfp, seaweed_en
     assert pid_alive(state["pid"])
 
 
-def test_restart_mid_run_fails_the_interrupted_runs(tmp_path: Path, seaweed_endpoint: S3Endpoint) -> None:
+def test_restart_mid_run_fails_the_interrupted_runs_and_runs_the_queued_one(
+    tmp_path: Path, seaweed_endpoint: S3Endpoint
+) -> None:
     first = EmbeddedKfp(tmp_path, seaweed_endpoint)
     second = EmbeddedKfp(tmp_path, seaweed_endpoint)
     try:
@@ -64,11 +66,13 @@ def test_restart_mid_run_fails_the_interrupted_runs(tmp_path: Path, seaweed_endp
         assert {"iris", "data-validation"} <= {p.display_name for p in c.list_pipelines().pipelines}
         assert len(c.list_pipelines().pipelines) == 2  # examples are not uploaded twice
         assert c.get_experiment(experiment_name="survives").experiment_id == exp.experiment_id
-        for run_id in runs:
+        for run_id in runs[:2]:  # running when the server died: their outcome is unknown, said so
             run = c.get_run(run_id)
             assert run.state == "FAILED" and run.error.message == STOPPED_MESSAGE
             assert all(t.state == "FAILED" for t in run.run_details.task_details or [])
         assert c.get_run(runs[0]).run_details.task_details, "the running run had started a task"
+        # The queued one never started: it is still owed a run, and gets one from the new server.
+        assert wait_final(c, runs[2]).state == "SUCCEEDED"
     finally:
         second.stop()
         first.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from swarmops.services.kfp_server.app import create_app
+from swarmops.services.kfp_server.objectstore import ObjectStoreLink
 from swarmops.services.ports import LOOPBACK
 
 
@@ -20,9 +21,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-parallel", type=int, default=2)
+    parser.add_argument(
+        "--seaweed-dir", type=Path, help="join the embedded SeaweedFS of this swarmops data dir (else SWARMOPS_S3_*)"
+    )
+    parser.add_argument("--idle-timeout", type=float, default=0.0, help="for the embedded SeaweedFS it joins")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(args.data_dir, max_parallel=args.max_parallel)
+    objects = ObjectStoreLink(args.seaweed_dir, idle_timeout=args.idle_timeout)
+    app = create_app(args.data_dir, max_parallel=args.max_parallel, objects=objects)
     uvicorn.run(app, host=LOOPBACK, port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
 
 

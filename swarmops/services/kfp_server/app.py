@@ -23,20 +23,28 @@ from swarmops.services.kfp_server.context import Context
 from swarmops.services.kfp_server.errors import INTERNAL, INVALID_ARGUMENT, ApiError
 from swarmops.services.kfp_server.examples import seed_examples
 from swarmops.services.kfp_server.executor import Executor
+from swarmops.services.kfp_server.janitor import ACTIVITY_PATH
+from swarmops.services.kfp_server.objectstore import ObjectStoreLink
 from swarmops.services.kfp_server.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def create_app(data_dir: Path, *, max_parallel: int = 2, examples: bool = True) -> FastAPI:
-    """An app serving `data_dir`; state is opened in the lifespan so importing/constructing is cheap."""
+def create_app(
+    data_dir: Path, *, max_parallel: int = 2, examples: bool = True, objects: ObjectStoreLink | None = None
+) -> FastAPI:
+    """An app serving `data_dir`; state is opened in the lifespan so importing/constructing is cheap.
+
+    `objects` is where artifacts go (default: the store named by SWARMOPS_S3_* in the environment).
+    """
     data_dir = Path(data_dir).absolute()
+    objects = objects or ObjectStoreLink()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         (data_dir / "runs").mkdir(parents=True, exist_ok=True)
         store = Store(data_dir / "kfp.db")
-        executor = Executor(store, data_dir / "runs", max_parallel=max_parallel)
+        executor = Executor(store, data_dir / "runs", max_parallel=max_parallel, objects=objects)
         executor.recover()
         store.default_experiment()
         if examples:
@@ -50,6 +58,7 @@ def create_app(data_dir: Path, *, max_parallel: int = 2, examples: bool = True) 
         finally:
             executor.shutdown()
             store.close()
+            objects.close()  # after the runs: a run finishing during shutdown still publishes
 
     app = FastAPI(title="swarmops embedded KFP API", lifespan=lifespan)
     for module in (routes_pipelines, routes_experiments, routes_runs):
@@ -66,6 +75,11 @@ def create_app(data_dir: Path, *, max_parallel: int = 2, examples: bool = True) 
             "tag_name": f"swarmops-embedded (kfp {version('kfp')}, kfp.local runner)",
             "commit_sha": "",
         }
+
+    @app.get(ACTIVITY_PATH)
+    def activity(request: Request) -> dict[str, int]:
+        """Not part of KFP: runs in flight, so the janitor never stops the server under a run."""
+        return request.app.state.ctx.executor.activity()
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

@@ -2,8 +2,13 @@
 
 Same sharing model as EmbeddedSeaweed (see seaweed.py): one server per data dir (two would both
 execute the queue and corrupt the SQLite state), a state file others adopt after a pid + command
-line + healthz check, one client file per instance, start/stop under an flock, the last client out
-stops the server, and a janitor stops it when every client died without cleaning up.
+line + healthz check, one client file per instance, start/stop under an flock. A server is stopped
+only when no client is left AND no run is queued or running AND that has lasted its idle timeout:
+by the last client out when the timeout is 0 and nothing is in flight, otherwise by its janitor.
+So a run submitted by `swarmops ask` finishes after the command exits.
+
+With the embedded object store the server joins SeaweedFS as a client itself (`seaweed_dir`), so
+the store outlives the server and a finishing run can always publish its artifacts.
 
 Layout of data_dir/kfp: kfp.db, runs/, server.log, state.json, clients/, .lock.
 """
@@ -23,7 +28,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from swarmops.privacy import PRIVATE_UMASK, open_private, private_dir
+from swarmops.services.childenv import base_env, with_pythonpath
 from swarmops.services.jsonfile import read_json, write_private_json
+from swarmops.services.kfp_server.janitor import has_work
 from swarmops.services.lifecycle import (
     file_lock,
     live_client_ids,
@@ -54,7 +62,7 @@ def healthy(host: str, timeout: float = 1.0) -> bool:
 
 
 def s3_env(s3: S3Endpoint) -> dict[str, str]:
-    """How the server (and, inherited, every run) learns where the object store is."""
+    """How the server learns where a configured object store is (runs get it from the server)."""
     return {
         "SWARMOPS_S3_ENDPOINT": s3.endpoint,
         "SWARMOPS_S3_ACCESS_KEY": s3.access_key,
@@ -66,10 +74,23 @@ def s3_env(s3: S3Endpoint) -> dict[str, str]:
 class EmbeddedKfp:
     """A KFP API server for `data_dir`; each instance is one client of it (start registers, stop unregisters)."""
 
-    def __init__(self, data_dir: Path, s3: S3Endpoint, *, stop_grace: float = 15.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        s3: S3Endpoint | None = None,
+        *,
+        seaweed_dir: Path | None = None,
+        idle_timeout: float = 0.0,
+        stop_grace: float = 15.0,
+    ) -> None:
+        """`s3`: a store given by endpoint; `seaweed_dir`: the data dir whose embedded SeaweedFS to join."""
+        if (s3 is None) == (seaweed_dir is None):
+            raise ValueError("give the object store either as s3= or as seaweed_dir=")
         self.data_dir = Path(data_dir).expanduser().absolute()
         self.root = self.data_dir / "kfp"
         self.s3 = s3
+        self.seaweed_dir = Path(seaweed_dir).expanduser().absolute() if seaweed_dir else None
+        self.idle_timeout = max(0.0, idle_timeout)
         self.stop_grace = stop_grace
         self.state_path = self.root / "state.json"
         self.clients_path = self.root / "clients"
@@ -92,30 +113,42 @@ class EmbeddedKfp:
             state = self.server_state()
             if state and self._is_our_server(state) and healthy(self._host):
                 return self._host
-        self.root.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.root, 0o700)
+        private_dir(self.root)
         with file_lock(self._lock_path, timeout=timeout + self.stop_grace + 15):
             state = self._reusable_server() or self._launch(timeout)
+            if state.get("idle_timeout") != self.idle_timeout:  # the newest client's setting wins
+                state = {**state, "idle_timeout": self.idle_timeout}
+                write_private_json(self.state_path, state)
             self._register()
         self._host = f"http://{LOOPBACK}:{state['port']}"
         atexit.register(self._stop_at_exit)
         return self._host
 
     def stop(self) -> None:
-        """Unregister; stop the server if no other live client uses it. Safe to call twice."""
+        """Unregister. Stop the server now only if nobody else uses it, no run is in flight and the
+        idle timeout is 0; otherwise its janitor stops it once that holds for the timeout. Safe to call twice."""
         if self._owner_pid != os.getpid():
             return
         with file_lock(self._lock_path, timeout=self.stop_grace + 30):
             (self.clients_path / f"{self.client_id}.json").unlink(missing_ok=True)
             self._owner_pid, self._host = None, None
+            state = self.server_state()
             if live_client_ids(self.clients_path):
                 log.info("KFP server left running for other clients")
-            else:
-                state = self.server_state()
-                if state is not None and self._is_our_server(state):
-                    self._terminate(state)
+            elif state is None or not self._is_our_server(state):
                 self.state_path.unlink(missing_ok=True)
+            elif self.idle_timeout <= 0 and not has_work(state):
+                self._terminate(state)
+                self.state_path.unlink(missing_ok=True)
+            else:
+                log.info("KFP server left running until it is idle (runs in flight or an idle timeout)")
+                self._with_janitor(state)
         atexit.unregister(self._stop_at_exit)
+
+    def is_running(self) -> bool:
+        """True while the recorded server process is alive (cheap: no request), to notice a dead server."""
+        state = self.server_state()
+        return state is not None and self._is_our_server(state)
 
     def __enter__(self) -> str:
         return self.start()
@@ -172,10 +205,17 @@ class EmbeddedKfp:
         return None
 
     def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(s3_env(self.s3))
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH")]))
+        """No secrets of ours: only the store's credentials when it is configured by endpoint."""
+        env = with_pythonpath(base_env(), _PACKAGE_ROOT)
+        if self.s3 is not None:
+            env.update(s3_env(self.s3))
         return env
+
+    def _command(self, port: int) -> list[str]:
+        argv = [sys.executable, "-m", SERVER_MODULE, "--data-dir", str(self.root), "--port", str(port)]
+        if self.seaweed_dir is not None:
+            argv += ["--seaweed-dir", str(self.seaweed_dir), "--idle-timeout", str(self.idle_timeout)]
+        return argv
 
     def _launch(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -183,20 +223,22 @@ class EmbeddedKfp:
             (port,) = free_ports(1)
             if self.log_path.exists() and self.log_path.stat().st_size > 1_000_000:
                 os.replace(self.log_path, self.log_path.with_suffix(".log.1"))
-            with open(self.log_path, "ab") as log_file:
+            with open_private(self.log_path, "ab") as log_file:
                 offset = log_file.tell()
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", SERVER_MODULE, "--data-dir", str(self.root), "--port", str(port)],
+                    self._command(port),
                     stdin=subprocess.DEVNULL,
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
                     cwd=self.root,
                     env=self._env(),
                     start_new_session=True,  # Ctrl+C in the app's terminal must not kill runs behind its back
+                    umask=PRIVATE_UMASK,
                 )
             began = time.monotonic()
             state = {"pid": proc.pid, "pid_start": proc_start_time(proc.pid), "port": port,
-                     "started_at": time.time(), "data_dir": str(self.root)}  # fmt: skip
+                     "started_at": time.time(), "data_dir": str(self.root),
+                     "idle_timeout": self.idle_timeout}  # fmt: skip
             write_private_json(self.state_path, state)  # before ready: a later start adopts or replaces it
             host = f"http://{LOOPBACK}:{port}"
             while time.monotonic() < deadline and proc.poll() is None and not healthy(host, timeout=0.5):
@@ -220,15 +262,16 @@ class EmbeddedKfp:
         janitor = state.get("janitor_pid")
         if isinstance(janitor, int) and pid_alive(janitor, state.get("janitor_start")):
             return state
-        with open(self.log_path, "ab") as log_file:
+        with open_private(self.log_path, "ab") as log_file:
             proc = subprocess.Popen(
                 [sys.executable, "-m", JANITOR_MODULE, str(self.root), str(state["pid"])],
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 cwd=self.root,
-                env=self._env(),
+                env=with_pythonpath(base_env(), _PACKAGE_ROOT),
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
         threading.Thread(target=proc.wait, name=f"reap-{proc.pid}", daemon=True).start()
         state = {**state, "janitor_pid": proc.pid, "janitor_start": proc_start_time(proc.pid)}

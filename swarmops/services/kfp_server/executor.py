@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from swarmops.privacy import PRIVATE_UMASK
+from swarmops.services.childenv import base_env, with_pythonpath
 from swarmops.services.jsonfile import read_json
 from swarmops.services.kfp_server import artifacts
+from swarmops.services.kfp_server.objectstore import ObjectStoreLink, StoreSettings
 from swarmops.services.kfp_server.store import Store, now_iso
 from swarmops.services.lifecycle import pid_alive, proc_cmdline, proc_start_time, terminate
 
@@ -41,9 +44,15 @@ class _Active:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-def runner_env(run_dir: Path) -> dict[str, str]:
-    """What a run child needs: offline pip (kfp.local's install step becomes a no-op), our venv first, own TMPDIR."""
-    env = dict(os.environ)
+def runner_env(run_dir: Path, store: StoreSettings | None) -> dict[str, str]:
+    """Exactly what a run needs, nothing of ours: no API keys reach a component, its logs or its outputs.
+
+    The allowlisted basics, the object store's endpoint and credentials (explicitly: the example
+    pipelines read them), offline pip so kfp.local's install step is a no-op, our venv first on
+    PATH, and a TMPDIR of its own. Variables a pipeline declares itself (task.set_env_variable) are
+    applied by kfp.local inside the task.
+    """
+    env = with_pythonpath(base_env(), _PACKAGE_ROOT)
     venv_bin = str(Path(sys.executable).parent)  # not resolved: a venv's bin holds symlinks to the base python
     tmp = run_dir / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
@@ -53,8 +62,9 @@ def runner_env(run_dir: Path) -> dict[str, str]:
         PATH=os.pathsep.join([venv_bin, env.get("PATH", "")]),
         TMPDIR=str(tmp),
         PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), env.get("PYTHONPATH")])),
     )
+    if store is not None:
+        env.update(store.env())
     return env
 
 
@@ -104,17 +114,23 @@ def _with_publish_problems(error: dict[str, Any] | None, problems: list[str]) ->
 class Executor:
     """Owns the run child processes of one server."""
 
-    def __init__(self, store: Store, runs_dir: Path, max_parallel: int = 2) -> None:
+    def __init__(
+        self, store: Store, runs_dir: Path, max_parallel: int = 2, objects: ObjectStoreLink | None = None
+    ) -> None:
         self.store, self.runs_dir, self.max_parallel = store, runs_dir, max_parallel
+        self.objects = objects or ObjectStoreLink()
         self._active: dict[str, _Active] = {}
         self._lock = threading.RLock()
         self._stopping = False
 
     # -- lifecycle -------------------------------------------------------------------------------
     def recover(self) -> None:
-        """Fail runs a previous server left RUNNING/PENDING: nobody monitored them, so their outcome is unknown."""
+        """Fail runs a previous server left RUNNING: nobody monitored them, so their outcome is unknown.
+
+        PENDING runs never started: they stay queued and run now, as a cluster would run them.
+        """
         for record in self.store.all("runs"):
-            if record.get("state") not in ("RUNNING", "PENDING"):
+            if record.get("state") != "RUNNING":
                 continue
             runner = record.get("_runner") or {}
             pid = runner.get("pid")
@@ -142,6 +158,12 @@ class Executor:
         log.warning("run %s marked FAILED: %s", run_id, STOPPED_MESSAGE)
         if info.get("tasks"):
             threading.Thread(target=self._publish, args=(run_id, run_dir, info), daemon=True).start()
+
+    def activity(self) -> dict[str, int]:
+        """Runs in flight, for the janitor: the server must not stop while any is queued or running."""
+        with self._lock:
+            running = len(self._active)
+        return {"running": running, "queued": len(self.store.all("runs", state="PENDING"))}
 
     def shutdown(self, timeout: float = 15.0) -> None:
         """Stop every run (they cannot outlive the server that reports them) and wait for their records."""
@@ -195,6 +217,7 @@ class Executor:
     def _start(self, record: dict[str, Any]) -> None:
         run_id = record["run_id"]
         run_dir = self.runs_dir / run_id
+        env = runner_env(run_dir, self._store_for_run(run_id))
         with open(run_dir / "stdout.txt", "ab") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", RUNNER_MODULE, str(run_dir)],
@@ -202,8 +225,9 @@ class Executor:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=run_dir,
-                env=runner_env(run_dir),
+                env=env,
                 start_new_session=True,  # own process group: terminate reaches every task process
+                umask=PRIVATE_UMASK,
             )
         item = _Active(proc, run_dir)
         self._active[run_id] = item
@@ -214,6 +238,15 @@ class Executor:
             **_with_state(record, "RUNNING"),
         )
         threading.Thread(target=self._monitor, args=(run_id, item), name=f"run-{run_id[:8]}", daemon=True).start()
+
+    def _store_for_run(self, run_id: str) -> StoreSettings | None:
+        """The store a run is told about; a store that cannot be reached now does not stop the run
+        (many pipelines never touch it), and publishing reports it later."""
+        try:
+            return self.objects.settings()
+        except Exception as exc:  # noqa: BLE001 - e.g. the embedded store failed to start
+            log.warning("run %s starts without an object store: %s", run_id, exc)
+            return None
 
     def _monitor(self, run_id: str, item: _Active) -> None:
         try:
@@ -279,7 +312,7 @@ class Executor:
     def _publish(self, run_id: str, run_dir: Path, info: dict[str, Any], record_problems: bool = True) -> list[str]:
         spec = read_json(run_dir / "spec.json") or {}
         name = str(spec.get("pipelineInfo", {}).get("name") or "pipeline")
-        problems = artifacts.publish(run_dir, info, name, run_id)
+        problems = artifacts.publish(run_dir, info, name, run_id, self.objects)
         if problems:
             with open(run_dir / "runner.log", "a") as fh:
                 fh.writelines(f"{now_iso()} artifact publishing: {p}\n" for p in problems)
