@@ -1,33 +1,52 @@
 """Builds the specialists' backend contexts from settings, and owns embedded services.
 
 Configured endpoints are used as they are; anything not configured is started locally on
-loopback, lazily on first use, and stopped when the app exits.
+loopback, lazily on first use, and left when the app exits (each service stops itself once no
+client and no run needs it, after `embedded_idle_timeout`). An embedded server found dead (killed,
+crashed) is started again, with its data, on the next use, and the restart is reported as a status.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from agents.docs import docs_specialist
 from agents.kfp import kfp_specialist
 from agents.registry import Specialist
 from agents.storage import storage_specialist
-from tools.base import report_progress
+from swarmops.privacy import touch_private
+from tools.base import report_progress, report_status
 from tools.docs import DocsContext
 from tools.kfp import KfpContext, make_kfp_client
 from tools.storage import StorageContext, make_minio_client
+
+if TYPE_CHECKING:
+    from swarmops.services.kfp_server.embedded import EmbeddedKfp
+    from swarmops.services.seaweed import EmbeddedSeaweed
+
+T = TypeVar("T")
 
 
 class Backends:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._seaweed: Any = None
-        self._kfp_server: Any = None
+        self._seaweed: EmbeddedSeaweed | None = None
+        self._kfp_server: EmbeddedKfp | None = None
         self._s3_secret: str | None = None
-        self.storage = StorageContext(client_factory=self._make_minio, endpoint=self.s3_label)
-        self.kfp = KfpContext(client_factory=self._make_kfp, host=self.kfp_label, storage=self.storage)
+        self.storage = StorageContext(
+            client_factory=self._make_minio,
+            endpoint=self.s3_label,
+            alive=self._embedded_s3_alive if settings.uses_embedded_s3 else None,
+        )
+        self.kfp = KfpContext(
+            client_factory=self._make_kfp,
+            host=self.kfp_label,
+            storage=self.storage,
+            alive=self._embedded_kfp_alive if settings.uses_embedded_kfp else None,
+        )
         self.docs = DocsContext(kb_factory=self.open_knowledge, storage=self.storage, min_score=settings.rag_min_score)
 
     # --- object storage --------------------------------------------------------------------
@@ -50,17 +69,37 @@ class Backends:
         return make_minio_client(endpoint.endpoint, endpoint.access_key, endpoint.secret_key, secure=False)
 
     def start_embedded_s3(self) -> Any:
-        """Start (or join) the embedded SeaweedFS; safe to call from tool threads."""
+        """Start (or join) the embedded SeaweedFS, or start it again if it died; safe from tool threads."""
         from swarmops.services.seaweed import EmbeddedSeaweed
 
         with self._lock:
             if self._seaweed is None:
-                server = EmbeddedSeaweed(self.settings.data_dir)
-                endpoint = server.start()
-                self._seaweed = (server, endpoint)
-                self._s3_secret = endpoint.secret_key
-                self.storage.endpoint = f"{endpoint.endpoint} (embedded SeaweedFS)"
-            return self._seaweed[1]
+                self._seaweed = EmbeddedSeaweed(
+                    self.settings.data_dir, idle_timeout=self.settings.embedded_idle_timeout
+                )
+            if self._seaweed.endpoint is not None and not self._seaweed.is_running():  # it was up, and died
+                endpoint = self._restart("storage", "the embedded object store (SeaweedFS)", self._seaweed.start)
+            else:
+                endpoint = self._seaweed.start()
+            self._s3_secret = endpoint.secret_key
+            self.storage.endpoint = f"{endpoint.endpoint} (embedded SeaweedFS)"
+            return endpoint
+
+    def _embedded_s3_alive(self) -> bool:
+        """Cheap (a state file and /proc): checked before each use of the cached storage client."""
+        with self._lock:
+            return self._seaweed is None or self._seaweed.is_running()
+
+    def _restart(self, source: str, what: str, start: Callable[[], T]) -> T:
+        """Start a dead embedded server again, telling the person (and the status bar) what happened."""
+        report_status(source, "restarting", f"{what} had stopped; starting it again (its data is kept)")
+        try:
+            result = start()
+        except Exception as exc:
+            report_status(source, "failed", f"{what} could not be started again: {exc}")
+            raise
+        report_status(source, "recovered", f"{what} is running again")
+        return result
 
     def s3_endpoint(self) -> Any:
         """Where artifacts go: the configured store, or the embedded one (started if needed)."""
@@ -90,17 +129,34 @@ class Backends:
         )
 
     def start_embedded_kfp(self) -> str:
-        """Start (or join) the embedded KFP API, wired to the object store for artifacts."""
+        """Start (or join) the embedded KFP API, or start it again if it died; wired to the object store.
+
+        With the embedded store the server joins SeaweedFS itself (so the store outlives every run
+        that still has artifacts to publish); a configured store is passed by endpoint.
+        """
         from swarmops.services.kfp_server.embedded import EmbeddedKfp
 
-        s3 = self.s3_endpoint()
+        s = self.settings
+        if s.uses_embedded_s3:
+            self.start_embedded_s3()  # started here, so the server joins a running store at once
         with self._lock:
             if self._kfp_server is None:
-                server = EmbeddedKfp(self.settings.data_dir, s3)
-                host = server.start()
-                self._kfp_server = (server, host)
-                self.kfp.host = f"{host} (embedded KFP API)"
-            return self._kfp_server[1]
+                if s.uses_embedded_s3:
+                    self._kfp_server = EmbeddedKfp(
+                        s.data_dir, seaweed_dir=s.data_dir, idle_timeout=s.embedded_idle_timeout
+                    )
+                else:
+                    self._kfp_server = EmbeddedKfp(s.data_dir, self.s3_endpoint(), idle_timeout=s.embedded_idle_timeout)
+            if self._kfp_server.host is not None and not self._kfp_server.is_running():  # it was up, and died
+                host = self._restart("pipelines", "the embedded KFP API", self._kfp_server.start)
+            else:
+                host = self._kfp_server.start()
+            self.kfp.host = f"{host} (embedded KFP API)"
+            return host
+
+    def _embedded_kfp_alive(self) -> bool:
+        with self._lock:
+            return self._kfp_server is None or self._kfp_server.is_running()
 
     # --- knowledge base ------------------------------------------------------------------------
     def open_knowledge(self, *, builtin: bool = True) -> Any:
@@ -127,7 +183,7 @@ class Backends:
                 origins=BUILTIN_ORIGINS,
                 progress=lambda done, total, what: report_progress(f"built-in docs: {done}/{total} {what}"),
             )
-            path.mkdir(parents=True, exist_ok=True)
+            touch_private(marker)
             marker.write_text(fingerprint)
         return kb
 
@@ -139,12 +195,13 @@ class Backends:
         return [self._s3_secret] if self._s3_secret else []
 
     def close(self) -> None:
+        """Leave the embedded services; each stops itself once nothing (no client, no run) needs it."""
         with self._lock:
             if self._kfp_server is not None:  # before the store it publishes to
-                self._kfp_server[0].stop()
+                self._kfp_server.stop()
                 self._kfp_server = None
             if self._seaweed is not None:
-                self._seaweed[0].stop()
+                self._seaweed.stop()
                 self._seaweed = None
 
     def __enter__(self) -> Backends:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import kfp
 
+from tools.clientcache import ClientCache
 from tools.storage.context import StorageContext
 
 
@@ -29,11 +29,14 @@ class KfpContext:
     artifact_bucket: str = "mlpipeline"
     #: Base for relative paths given to upload_pipeline(_version); the user's cwd by default.
     workdir: Path = field(default_factory=Path.cwd)
-    _client: kfp.Client | None = field(default=None, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    #: False once the server the cached client talks to has died (an embedded one, started again by the
+    #: factory); None for servers we do not run, whose outages are reported as errors instead.
+    alive: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+    _cache: ClientCache[kfp.Client] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.workdir = Path(self.workdir).expanduser()
+        self._cache = ClientCache(self.client_factory, self.alive)
 
     @property
     def client(self) -> kfp.Client:
@@ -41,8 +44,4 @@ class KfpContext:
 
         A failed build is not cached, so the next call retries once the server is up.
         """
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = self.client_factory()
-        return self._client
+        return self._cache.get()

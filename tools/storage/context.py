@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from minio import Minio
+
+from tools.clientcache import ClientCache
 
 
 @dataclass
@@ -23,17 +24,16 @@ class StorageContext:
     endpoint: str
     #: Base for relative local paths in upload/download; the user's cwd unless a front end says so.
     workdir: Path = field(default_factory=Path.cwd)
-    _client: Minio | None = field(default=None, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    #: False once the server the cached client talks to has died (an embedded one, started again by the
+    #: factory); None for servers we do not run, whose outages are reported as errors instead.
+    alive: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+    _cache: ClientCache[Minio] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.workdir = Path(self.workdir).expanduser()
+        self._cache = ClientCache(self.client_factory, self.alive)
 
     @property
     def client(self) -> Minio:
         """The cached client; the lock keeps parallel tool calls from building two pools."""
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = self.client_factory()
-        return self._client
+        return self._cache.get()
