@@ -151,7 +151,7 @@ def test_wait_timeout_returns_the_last_state_then_terminate(ctx: KfpContext, run
     waited = ok(ctx, "wait_for_run", run=run["run_name"], timeout_seconds=1, poll_seconds=0.3)
     assert time.monotonic() - start < 3
     assert waited["timed_out"] is True and waited["state"] in ("PENDING", "RUNNING")
-    assert waited["id"] == run["run_id"] and "continues" in waited["note"]
+    assert waited["id"] == run["run_id"] and "when last checked" in waited["note"]
 
     text = preview(ctx, "terminate_run", run=run["run_name"])
     assert f"Terminate run '{run['run_name']}'" in text and "ends CANCELED" in text

@@ -2,6 +2,9 @@
 
 kfp.Client.wait_for_run_completion is not used: it does not treat CANCELED as final (a terminated
 run would be waited on until the timeout) and it raises on timeout, losing the last known state.
+A failed poll is retried (a blip must not lose the run), but a server that keeps failing ends the
+wait within seconds with an error: connection refused for seconds on end is not a passing glitch,
+and waiting out the whole timeout would hang the turn for nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from typing import Any
 
 from pydantic import Field
 
-from tools.base import cancelled, report_progress
+from tools.base import ToolFailure, cancelled, report_progress
 from tools.kfp.common import FINAL_STATES, StrictArgs, kfp_tool, state_of
 from tools.kfp.context import KfpContext
-from tools.kfp.errors import is_transport
+from tools.kfp.errors import DOCTOR, is_transport, map_api_error, unreachable
 from tools.kfp.resolve import display_name, resolve_run
 from tools.kfp.runinfo import details
 
@@ -35,7 +38,8 @@ def wait_for_run(args: WaitForRunArgs, ctx: KfpContext) -> dict[str, Any]:
     start = time.monotonic()
     deadline = start + args.timeout_seconds
     run = resolve_run(ctx, args.run)
-    poll_errors = 0
+    seen_at = time.monotonic()  # when `run` was last observed
+    failures, poll_errors = 0, 0
     last_said = ""
     while state_of(run) not in FINAL_STATES and not cancelled():
         said = _progress_line(run, time.monotonic() - start)
@@ -45,30 +49,64 @@ def wait_for_run(args: WaitForRunArgs, ctx: KfpContext) -> dict[str, Any]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        time.sleep(min(args.poll_seconds, remaining))
+        time.sleep(min(args.poll_seconds if not failures else RETRY_POLL_S, remaining))
         try:
-            run = ctx.client.get_run(run.run_id)
-        except Exception as exc:  # a blip while polling must not lose the run: keep the last state
+            run, seen_at, failures = ctx.client.get_run(run.run_id), time.monotonic(), 0
+        except Exception as exc:  # a blip while polling must not lose the run; a dead server must not hang us
             if not is_transport(exc) and not _is_server_error(exc):
                 raise
-            poll_errors += 1
+            failures, poll_errors = failures + 1, poll_errors + 1
+            if _server_gone(failures, time.monotonic() - seen_at):
+                raise _lost_server(ctx, run, exc, failures, time.monotonic() - seen_at) from exc
+            report_progress(f"the KFP API did not answer ({type(exc).__name__}); checking again")
     try:
         out = details(ctx, run)
     except Exception as exc:  # the server went away at the end: still report what was last seen
         if not is_transport(exc) and not _is_server_error(exc):
             raise
         out = {"id": run.run_id, "name": display_name(run), "state": state_of(run), "error": None}
-        out["note_server"] = f"The KFP API stopped answering ({type(exc).__name__}); details are from the last poll."
+        out["note_server"] = (
+            f"The KFP API stopped answering ({type(exc).__name__}); the state is the one observed "
+            f"{time.monotonic() - seen_at:.0f} s ago."
+        )
     out["waited_s"] = round(time.monotonic() - start, 1)
     out["timed_out"] = state_of(run) not in FINAL_STATES
     if out["timed_out"]:
+        ago = time.monotonic() - seen_at
         out["note"] = (
-            f"Still {state_of(run)} after {args.timeout_seconds} s; the run continues. "
+            f"Still {state_of(run)} when last checked ({ago:.0f} s ago), after waiting {args.timeout_seconds} s. "
             "Call wait_for_run again to keep waiting."
         )
     if poll_errors:
-        out["poll_errors"] = poll_errors
+        out["poll_errors"] = poll_errors  # failed checks the wait recovered from
     return out
+
+
+#: After a failed poll, check again sooner: either it was a blip, or we want to say so quickly.
+RETRY_POLL_S = 1.0
+#: Consecutive failed polls, spanning at least GIVE_UP_MIN_S, mean the server is gone, not hiccuping.
+GIVE_UP_FAILURES = 3
+GIVE_UP_MIN_S = 4.0
+#: However few polls failed (each may take a read timeout), stop once nothing was heard for this long.
+GIVE_UP_SILENCE_S = 8.0
+
+
+def _server_gone(failures: int, silent_s: float) -> bool:
+    return (failures >= GIVE_UP_FAILURES and silent_s >= GIVE_UP_MIN_S) or silent_s >= GIVE_UP_SILENCE_S
+
+
+def _lost_server(ctx: KfpContext, run: Any, exc: Exception, failures: int, silent_s: float) -> ToolFailure:
+    """The wait ends: say what was observed, and that the state now is unknown, never a guess."""
+    down = unreachable(ctx, exc) if is_transport(exc) else map_api_error(exc, ctx)
+    return ToolFailure(
+        "KfpUnreachable",
+        f"Stopped waiting for run '{display_name(run)}': {down.message} {failures} checks over "
+        f"{silent_s:.0f} s failed. The run was last seen {state_of(run)} {silent_s:.0f} s ago; "
+        "its state now is unknown.",
+        hint="Ask for the run's status again in a moment: an embedded KFP API is started again on the next "
+        "request and reports what became of the run (a run whose server stopped is marked FAILED). " + DOCTOR,
+        backend_down=True,
+    )
 
 
 def _is_server_error(exc: Exception) -> bool:
