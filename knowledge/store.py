@@ -13,13 +13,14 @@ for both modes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -129,8 +130,26 @@ class KnowledgeBase:
             return self._connect_http(chromadb, settings)
         if self.path is None:
             return chromadb.EphemeralClient(settings=settings)
-        self.path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.path), settings=settings)
+        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.path, 0o700)
+        with self._private_files():
+            return chromadb.PersistentClient(path=str(self.path), settings=settings)
+
+    @contextlib.contextmanager
+    def _private_files(self) -> Iterator[None]:
+        """Files Chroma creates for a local index are the user's alone: the index quotes their documents.
+
+        Chroma offers no file mode, so the process umask is narrowed while it writes; callers hold
+        `_lock`, so two writes of one knowledge base never interleave their umask changes.
+        """
+        if self.path is None:
+            yield
+            return
+        previous = os.umask(0o077)
+        try:
+            yield
+        finally:
+            os.umask(previous)
 
     def _connect_http(self, chromadb: Any, settings: Any) -> Any:
         url = urlparse(self.chroma_url if "://" in (self.chroma_url or "") else f"http://{self.chroma_url}")
@@ -257,7 +276,7 @@ class KnowledgeBase:
         """
         started = time.monotonic()
         report = IndexReport()
-        with self._lock:
+        with self._lock, self._private_files():
             docs: dict[str, Document] = {}
             for doc in documents:
                 docs[doc.source] = _versioned(doc.with_hash())  # a source given twice: the last one wins

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from swarmops.masking import Masker
+from swarmops.privacy import open_private, private_dir
 
 
 class AuditLog:
@@ -20,10 +21,10 @@ class AuditLog:
         self._path = path
         self._masker = masker
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
 
     def record(self, **entry: Any) -> None:
         entry = {"ts": round(time.time(), 3), **self._masker.data(entry, signatures=True)}
         line = json.dumps(entry, default=str, ensure_ascii=False)
-        with self._lock, self._path.open("a", encoding="utf-8") as fh:
+        with self._lock, open_private(self._path) as fh:
             fh.write(line + "\n")
