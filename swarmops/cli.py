@@ -1,18 +1,32 @@
-"""The `swarmops` command line: ask, chat, doctor, threads."""
+"""The `swarmops` command line: ask, chat, doctor, threads.
+
+Exit codes: 0 when the command did what was asked; 1 when it ran but ended in an error (for `ask`:
+the turn reported an error, e.g. the model endpoint or a backend was unreachable); 2 for a usage or
+configuration problem (or a damaged or locked conversation store), reported in one line without a
+traceback; 3 when `ask` ended with a change still waiting for approval; 130 when interrupted.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import uuid
-from typing import Annotated
+from collections.abc import Coroutine, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.prompt import Confirm, Prompt
+from rich.markup import escape
 
 from swarmops.events import ApprovalRequest, TurnDone
-from swarmops.settings import Settings
+from swarmops.settings import ConfigError, Settings
+from swarmops.threads import StateStoreError, ThreadStore
+
+if TYPE_CHECKING:
+    from swarmops.session import Assistant
+
+T = TypeVar("T")
 
 app = typer.Typer(help="swarmops: a conversational multi-agent assistant for MLOps.", no_args_is_help=True)
 threads_app = typer.Typer(help="List, rename and delete conversation threads.", no_args_is_help=True)
@@ -21,20 +35,41 @@ app.add_typer(threads_app, name="threads")
 ReadOnly = Annotated[bool, typer.Option("--read-only", help="Hide every tool that changes state.")]
 
 
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print `error: message` in red on stderr; the caller raises the returned Exit."""
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(code)
+
+
 def _settings(read_only: bool = False) -> Settings:
-    settings = Settings()
+    """Every command's settings; a configuration problem ends the command here, in one line."""
+    try:
+        settings = Settings()
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
     if read_only:
         settings.read_only = True
     return settings
 
 
-async def _turn(assistant, thread: str, text: str, *, yes: bool, as_json: bool, console: Console) -> TurnDone | None:  # noqa: ANN001
+async def _turn(
+    assistant: Assistant,
+    thread: str,
+    text: str | None,
+    *,
+    yes: bool,
+    as_json: bool,
+    console: Console,
+    resume: dict[str, Any] | None = None,
+) -> TurnDone | None:
+    """Run one turn (or resume a pending approval), rendering events and answering approvals."""
     from swarmops.render import ConsoleRenderer
+    from swarmops.terminal import ask_approval
 
     renderer = ConsoleRenderer(console)
     done: TurnDone | None = None
     interactive = sys.stdin.isatty() and not as_json
-    async for event in assistant.astream(thread, text):
+    async for event in assistant.astream(thread, text, resume=resume):
         if as_json:
             print(event.to_json(), flush=True)
         else:
@@ -43,12 +78,25 @@ async def _turn(assistant, thread: str, text: str, *, yes: bool, as_json: bool, 
             if yes:
                 event.approve()
             elif interactive:
-                event.approve() if Confirm.ask("Approve this change?", default=False) else event.reject()
-            else:
+                answer = ask_approval(console)  # Ctrl+C leaves the change pending and ends the command
+                if answer is not None:
+                    event.approve() if answer else event.reject()
+            elif not event.asked_before:  # a change left waiting earlier is answered by typing yes/no
                 event.reject("no terminal to approve it (use --yes to approve changes)")
         if isinstance(event, TurnDone):
             done = event
     return done
+
+
+def _run(coro: Coroutine[Any, Any, T], console: Console) -> T:
+    """asyncio.run with the failures every command reports the same way."""
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        console.print("[yellow]cancelled[/]")
+        raise typer.Exit(130) from None
+    except StateStoreError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -59,23 +107,32 @@ def ask(
     thread: Annotated[str | None, typer.Option("--thread", "-t", help="Continue this conversation.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the event stream as JSON lines.")] = False,
 ) -> None:
-    """One turn: shows each handoff, tool call and result as it happens."""
+    """One turn: shows each handoff, tool call and result as it happens.
+
+    Exits 1 when the turn ended in an error (model unreachable, a backend down), 2 for an empty
+    message or a configuration problem.
+    """
+    if not text.strip():
+        raise _fail('the message is empty: say what you want, e.g. swarmops ask "list my buckets"')
+    settings = _settings(read_only)
     from swarmops.session import Assistant
 
     console = Console(stderr=as_json)
     thread_id = thread or f"ask-{uuid.uuid4().hex[:8]}"
 
     async def run() -> TurnDone | None:
-        async with Assistant.open(_settings(read_only)) as assistant:
+        async with Assistant.open(settings) as assistant:
             return await _turn(assistant, thread_id, text, yes=yes, as_json=as_json, console=console)
 
-    try:
-        done = asyncio.run(run())
-    except KeyboardInterrupt:
-        console.print("[yellow]cancelled[/]")
-        raise typer.Exit(130) from None
-    if done and not as_json and not thread:
+    done = _run(run(), console)
+    if done and done.pending_approval and not as_json:
+        console.print(f'[yellow]answer it later with: swarmops ask --thread {thread_id} "yes"[/] (or "no")')
+    elif done and not as_json and not thread:
         console.print(f'[dim]continue with: swarmops ask --thread {thread_id} "..."[/]')
+    if done is None or done.error is not None:
+        raise typer.Exit(1)
+    if done.pending_approval:
+        raise typer.Exit(3)
 
 
 @app.command()
@@ -92,29 +149,37 @@ def chat(
 
         run(_settings(read_only), thread=thread, read_only=read_only)
         return
+    from swarmops.render import ConsoleRenderer
     from swarmops.session import Assistant
+    from swarmops.terminal import ask_approval, read_line
 
     console = Console()
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
+    settings = _settings(read_only)
 
     async def loop() -> None:
-        async with Assistant.open(_settings(read_only)) as assistant:
+        async with Assistant.open(settings) as assistant:
             console.print(
                 f"[bold]swarmops[/] · model: {assistant.model_label} · thread {thread_id} · "
                 + ("read-only · " if assistant.read_only else "")
                 + "/quit to leave"
             )
+            waiting = await assistant.pending_approval(thread_id)
+            if waiting is not None:  # reopened with a change left waiting: settle it first
+                ConsoleRenderer(console).handle(waiting)
+                answer = ask_approval(console)
+                if answer is not None:
+                    decision = {"approved": answer} if answer else {"approved": False, "reason": "rejected by the user"}
+                    await _turn(assistant, thread_id, None, yes=False, as_json=False, console=console, resume=decision)
             while True:
-                try:
-                    text = await asyncio.to_thread(Prompt.ask, "[bold green]you[/]")
-                except (EOFError, KeyboardInterrupt):
-                    return
-                if text.strip() in {"/quit", "/exit", "/q"}:
+                # Read in the loop's own thread: nothing else runs meanwhile, and Ctrl+C ends the chat at once.
+                text = read_line(console, "[bold green]you[/]")
+                if text is None or text.strip() in {"/quit", "/exit", "/q"}:
                     return
                 if text.strip():
                     await _turn(assistant, thread_id, text, yes=False, as_json=False, console=console)
 
-    asyncio.run(loop())
+    _run(loop(), console)
 
 
 @app.command()
@@ -170,27 +235,40 @@ def index(
         console.print(f"[yellow]skipped[/] {source}: {reason}")
 
 
+@contextlib.contextmanager
+def _thread_store() -> Iterator[ThreadStore]:
+    """The thread list; a damaged or locked store ends the command in one line, file untouched."""
+    from swarmops.threads import ThreadStore
+
+    try:
+        store = ThreadStore(_settings().data_dir / "state.sqlite")
+        try:
+            yield store
+        finally:
+            store.close()
+    except StateStoreError as exc:
+        raise _fail(str(exc)) from None
+
+
 @threads_app.command("list")
 def threads_list() -> None:
-    """Threads, most recently used first."""
+    """Threads, most recently used first (titles masked: one may quote a key someone pasted)."""
     import datetime as dt
 
     from rich.table import Table
 
-    from swarmops.threads import ThreadStore
-
-    store = ThreadStore(_settings().data_dir / "state.sqlite")
     table = Table("thread", "title", "last used")
-    for t in store.list():
-        table.add_row(t.id, t.title, dt.datetime.fromtimestamp(t.updated).strftime("%Y-%m-%d %H:%M"))
+    with _thread_store() as store:
+        for t in store.list():
+            table.add_row(t.id, t.title, dt.datetime.fromtimestamp(t.updated).strftime("%Y-%m-%d %H:%M"))
     Console().print(table)
 
 
 @threads_app.command("rename")
 def threads_rename(thread_id: str, title: str) -> None:
-    from swarmops.threads import ThreadStore
-
-    if not ThreadStore(_settings().data_dir / "state.sqlite").rename(thread_id, title):
+    with _thread_store() as store:
+        renamed = store.rename(thread_id, title)
+    if not renamed:
         Console(stderr=True).print(f"[red]no thread {thread_id!r}[/] (see `swarmops threads list`)")
         raise typer.Exit(1)
 
@@ -200,12 +278,10 @@ def threads_delete(thread_id: str) -> None:
     """Delete a thread and its saved conversation state."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    from swarmops.threads import ThreadStore
-
-    path = _settings().data_dir / "state.sqlite"
-    known = ThreadStore(path).delete(thread_id)
-    with SqliteSaver.from_conn_string(str(path)) as saver:
-        saver.delete_thread(thread_id)
+    with _thread_store() as store:
+        known = store.delete(thread_id)
+        with SqliteSaver.from_conn_string(str(store.path)) as saver:
+            saver.delete_thread(thread_id)
     if not known:
         Console(stderr=True).print(f"[yellow]no thread {thread_id!r} was listed; its state (if any) was removed[/]")
 

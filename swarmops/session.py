@@ -14,9 +14,10 @@ written to the audit log.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ from langgraph.types import Command
 from agents.graph import build_graph
 from agents.messages import text_of
 from agents.registry import Specialist
+from agents.retry import NO_RETRY, ModelRetry
 from agents.state import turn_input
+from swarmops.approvals import verdict
 from swarmops.audit import AuditLog
 from swarmops.events import (
     ApprovalRequest,
@@ -36,14 +39,12 @@ from swarmops.events import (
     AssistantText,
     ErrorEvent,
     Event,
-    Handoff,
-    ToolCall,
-    ToolProgress,
-    ToolResultEvent,
     TurnDone,
 )
 from swarmops.masking import Masker
-from swarmops.threads import ThreadInfo, ThreadStore
+from swarmops.privacy import private_dir
+from swarmops.threads import StateStoreError, ThreadInfo, ThreadStore, state_store_error
+from swarmops.turn import Turn, translate
 
 RECURSION_LIMIT = 150
 #: Checkpoints are written while the next step runs rather than blocking it.
@@ -55,24 +56,6 @@ class HistoryEntry:
     role: str  # "user" | "assistant"
     agent: str
     text: str
-
-
-@dataclass
-class _Turn:
-    """Figures accumulated while one turn streams."""
-
-    thread_id: str
-    start: float = field(default_factory=time.perf_counter)
-    llm_calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    model_ms: float = 0.0
-    tool_ms: float = 0.0
-    approval_wait_ms: float = 0.0
-    #: Every agent message of the turn, in order: the whole answer the user saw.
-    final_text: str = ""
-    streamed: set[str] = field(default_factory=set)
-    calls: dict[str, ToolCall] = field(default_factory=dict)
 
 
 class Assistant:
@@ -89,6 +72,7 @@ class Assistant:
         step_budget: int = 8,
         max_handoffs: int = 6,
         model_label: str = "",
+        model_retry: ModelRetry = NO_RETRY,
     ) -> None:
         self.model = model
         self.specialists = list(specialists)
@@ -99,6 +83,7 @@ class Assistant:
         self._checkpointer = checkpointer
         self._step_budget = step_budget
         self._max_handoffs = max_handoffs
+        self._model_retry = model_retry
         self.read_only = read_only
         #: name -> where it runs (e.g. "storage": "127.0.0.1:8333 (embedded SeaweedFS)"), for display.
         self.backend_labels: dict[str, str] = {}
@@ -120,10 +105,9 @@ class Assistant:
         """Start (or connect to) the backends, open the thread store, build the graph."""
         from swarmops.backends import Backends
         from swarmops.checkpoints import open_checkpointer
-        from swarmops.model import make_chat_model
+        from swarmops.model import make_chat_model, model_retry_policy
 
-        data_dir = Path(settings.data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = private_dir(Path(settings.data_dir))
         masker = Masker(settings.secret_values())
         async with contextlib.AsyncExitStack() as stack:
             if specialists is None:
@@ -131,7 +115,7 @@ class Assistant:
                 specialists = backends.specialists()
                 masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
             saver = await stack.enter_async_context(open_checkpointer(data_dir / "state.sqlite"))
-            threads = ThreadStore(data_dir / "state.sqlite")
+            threads = ThreadStore(data_dir / "state.sqlite", masker)
             stack.callback(threads.close)
             assistant = cls(
                 model=model or make_chat_model(settings),
@@ -144,6 +128,7 @@ class Assistant:
                 step_budget=settings.step_budget,
                 max_handoffs=settings.max_handoffs,
                 model_label=settings.model_label if model is None else getattr(model, "_llm_type", "model"),
+                model_retry=model_retry_policy(settings) if model is None else NO_RETRY,
             )
             for spec in specialists:
                 where = getattr(spec.context, "endpoint", None) or getattr(spec.context, "host", None)
@@ -158,6 +143,8 @@ class Assistant:
             step_budget=self._step_budget,
             max_handoffs=self._max_handoffs,
             checkpointer=self._checkpointer,
+            model_retry=self._model_retry,
+            redact=self.masker.data,
         )
 
     def set_read_only(self, read_only: bool) -> None:
@@ -178,24 +165,29 @@ class Assistant:
         if (text is None) == (resume is None):
             raise ValueError("pass either text or resume")
         config = {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
-        turn = _Turn(thread_id)
+        turn = Turn(thread_id)
         pending = False
         try:
+            payload: Any = None
             if text is not None:
                 if not text.strip():
                     raise ValueError("empty message")
-                # A new message abandons an unanswered approval: reject it so nothing dangles.
-                stale = None if thread_id in self._settled else await self._pending(config)
-                if stale is not None:
-                    async for event in self._run(
-                        Command(resume={stale.id: {"approved": False, "reason": "the user moved on"}}),
-                        config,
-                        turn,
-                        [],
-                    ):
-                        yield event
+                text = self.masker.text(text)  # a pasted key never reaches the model or the stored thread
                 self.threads.touch(thread_id, text)
-                payload: Any = turn_input(text)
+                waiting = None if thread_id in self._settled else await self._pending(config)
+                if waiting is None:
+                    payload = turn_input(text)
+                else:  # the text answers the change left waiting (after a restart, say), or is asked again
+                    request = self._request(waiting.value, answer=verdict(text), asked_before=True)
+                    if request.decision is None:
+                        yield request  # shown again; the front end may answer it right now
+                    if request.decision is None:
+                        pending = True
+                        for event in self._still_waiting(request, turn):
+                            yield event
+                    else:
+                        yield self._approval_result(waiting.value, request.decision)
+                        payload = Command(resume={waiting.id: request.decision})
             else:
                 intr = await self._pending(config)
                 if intr is None:
@@ -203,16 +195,17 @@ class Assistant:
                 decision = dict(resume or {})
                 yield self._approval_result(intr.value, decision)
                 payload = Command(resume={intr.id: decision})
-            self._settled.discard(thread_id)
-            while True:
+            while payload is not None:
+                self._settled.discard(thread_id)
                 interrupts: list[Any] = []
                 async for event in self._run(payload, config, turn, interrupts):
                     yield event
+                payload = None
                 if not interrupts:
                     self._settled.add(thread_id)
                     break
                 intr = interrupts[0]
-                request = ApprovalRequest(**self.masker.data(intr.value))
+                request = self._request(intr.value)
                 waited = time.perf_counter()
                 yield request
                 turn.approval_wait_ms += (time.perf_counter() - waited) * 1000
@@ -222,7 +215,12 @@ class Assistant:
                 yield self._approval_result(intr.value, request.decision)
                 payload = Command(resume={intr.id: request.decision})
         except Exception as exc:  # never let a failure kill the front end's loop
-            yield ErrorEvent(message=self.masker.text(f"{type(exc).__name__}: {exc}"))
+            if isinstance(exc, sqlite3.Error):
+                exc = state_store_error(self.threads.path, exc)
+            said = str(exc) if isinstance(exc, StateStoreError) else f"{type(exc).__name__}: {exc}"
+            error = ErrorEvent(message=self.masker.text(said))
+            turn.failed(error.message)
+            yield error
         yield TurnDone(
             thread_id=thread_id,
             final_text=turn.final_text,
@@ -234,6 +232,7 @@ class Assistant:
             tool_ms=turn.tool_ms,
             approval_wait_ms=turn.approval_wait_ms,
             pending_approval=pending,
+            error=turn.error,
         )
 
     async def ask(
@@ -246,6 +245,26 @@ class Assistant:
                 event.approve() if approve(event) else event.reject()
             events.append(event)
         return events
+
+    def _request(
+        self, value: dict[str, Any], answer: bool | None = None, *, asked_before: bool = False
+    ) -> ApprovalRequest:
+        """The approval request for an interrupt, already answered when `answer` is not None."""
+        request = ApprovalRequest(**self.masker.data(value), asked_before=asked_before)
+        if answer is True:
+            request.approve()
+        elif answer is False:
+            request.reject()
+        return request
+
+    def _still_waiting(self, request: ApprovalRequest, turn: Turn) -> list[Event]:
+        """A reply to text that did not answer a pending change: it stays pending, and how to answer."""
+        text = (
+            f"This change is still waiting for your answer: {request.preview} "
+            "Reply yes to approve it or no to reject it; nothing changes until you do."
+        )
+        turn.final_text = text
+        return [AssistantText(agent=request.agent, delta=text), AssistantMessage(agent=request.agent, text=text)]
 
     async def _pending(self, config: dict[str, Any]) -> Any:
         state = await self._graph.aget_state(config)
@@ -260,7 +279,7 @@ class Assistant:
         )
 
     async def _run(
-        self, payload: Any, config: dict[str, Any], turn: _Turn, interrupts: list[Any]
+        self, payload: Any, config: dict[str, Any], turn: Turn, interrupts: list[Any]
     ) -> AsyncIterator[Event]:
         """Stream one graph run; interrupts it ends on are collected into `interrupts`."""
         async for mode, chunk in self._graph.astream(
@@ -279,54 +298,13 @@ class Assistant:
                         turn.streamed.add(agent)
                         yield AssistantText(agent=agent, delta=self.masker.text(delta))
                 continue
-            event = self._translate(chunk, turn)
+            event = translate(chunk, turn, self.masker, self.audit)
             if event is not None:
                 if isinstance(event, AssistantMessage) and event.agent not in turn.streamed:
                     yield AssistantText(agent=event.agent, delta=event.text)
                 if isinstance(event, AssistantMessage):
                     turn.streamed.discard(event.agent)
                 yield event
-
-    def _translate(self, raw: dict[str, Any], turn: _Turn) -> Event | None:
-        kind = raw.get("kind")
-        body = {k: v for k, v in raw.items() if k != "kind"}
-        if kind == "model_call":
-            turn.llm_calls += 1
-            turn.model_ms += body["ms"]
-            turn.input_tokens += body["input_tokens"]
-            turn.output_tokens += body["output_tokens"]
-            return None
-        body = self.masker.data(body)
-        if kind == "handoff":
-            return Handoff(**body)
-        if kind == "tool_call":
-            event = ToolCall(**body)
-            turn.calls[event.call_id] = event
-            return event
-        if kind == "tool_result":
-            result = ToolResultEvent(**body)
-            turn.tool_ms += result.duration_ms
-            call = turn.calls.get(result.call_id)
-            if self.audit is not None:
-                self.audit.record(
-                    thread=turn.thread_id,
-                    agent=result.agent,
-                    tool=result.tool,
-                    args=call.args if call else None,
-                    mutating=call.mutating if call else None,
-                    ok=result.ok,
-                    error=(result.error or {}).get("code"),
-                    duration_ms=round(result.duration_ms, 1),
-                )
-            return result
-        if kind == "tool_progress":
-            return ToolProgress(**body)
-        if kind == "message":
-            turn.final_text = f"{turn.final_text}\n\n{body['text']}" if turn.final_text else body["text"]
-            return AssistantMessage(**body)
-        if kind == "error":
-            return ErrorEvent(**body)
-        return None
 
     # --- threads -----------------------------------------------------------------------------
     def list_threads(self) -> list[ThreadInfo]:
@@ -353,4 +331,4 @@ class Assistant:
 
     async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
         intr = await self._pending({"configurable": {"thread_id": thread_id}})
-        return ApprovalRequest(**self.masker.data(intr.value)) if intr is not None else None
+        return self._request(intr.value, asked_before=True) if intr is not None else None

@@ -90,6 +90,8 @@ class SwarmopsApp(App[None]):
         #: Figures for evals/bench_tui.py: seconds from launch to ready, and submit to first event.
         self.metrics: dict[str, float] = {}
         self._submitted_at: float | None = None
+        #: The approval card shown from a reopened thread's history, until it is answered.
+        self._waiting_card: ApprovalCard | None = None
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,7 +125,10 @@ class SwarmopsApp(App[None]):
             factory = self._factory or await self._default_factory()
             self.assistant = await self._stack.enter_async_context(factory())
         except Exception as exc:  # a broken config must be shown, not crash the window
-            await self._mount(ErrorMessage("start-up", f"{type(exc).__name__}: {exc}"))
+            from swarmops.settings import ConfigError
+
+            words = str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__}: {exc}"
+            await self._mount(ErrorMessage("start-up", words))
             status.state = "assistant failed to start"
             status.refresh_status()
             return
@@ -173,14 +178,33 @@ class SwarmopsApp(App[None]):
                 await conv.mount(AgentLabel(entry.agent), before=before)
                 await conv.mount(Markdown(LineBreaks()(entry.text)), before=before)
         pending = await self.assistant.pending_approval(thread_id)
-        if pending is not None:
-            notice = Notice(f"An approval is pending: {pending.preview} (send a new message to reject it).")
-            await conv.mount(notice, before=before)
+        if pending is not None:  # left waiting (the app was closed at the card): answer it here and now
+            card = ApprovalCard(pending.agent, pending.tool, pending.args, pending.preview)
+            card.border_title = "approval needed (left waiting earlier)"
+            await conv.mount(card, before=before)
+            self._waiting_card = card
+            card.future.add_done_callback(lambda future: self._answer_waiting(card, future))
+            card.focus()
+
+    def _answer_waiting(self, card: ApprovalCard, future: asyncio.Future[bool]) -> None:
+        """A decision on a card shown from history resumes the paused turn."""
+        if future.cancelled() or card is not self._waiting_card or self.assistant is None:
+            return  # answered by a typed yes/no instead, or the thread was left
+        self._waiting_card = None
+        decision = {"approved": True} if future.result() else {"approved": False, "reason": "rejected by the user"}
+        self.turn = self.run_turn(None, resume=decision)
+
+    def _settle_waiting_card(self, approved: bool | None) -> None:
+        """The change the history card stands for was answered another way (typed, or asked again)."""
+        card, self._waiting_card = self._waiting_card, None
+        if card is not None:
+            card.resolve(approved)
 
     @on(OptionList.OptionSelected, "#threads")
     async def _switch_thread(self, event: OptionList.OptionSelected) -> None:
         if self.busy or event.option.id is None or event.option.id == self.thread_id:
             return
+        self._waiting_card = None
         self.thread_id = event.option.id
         await self.show_history(self.thread_id)
         self.query_one("#prompt", ChatInput).focus()
@@ -188,6 +212,7 @@ class SwarmopsApp(App[None]):
     async def action_new_thread(self) -> None:
         if self.busy:
             return
+        self._waiting_card = None
         self.thread_id = new_thread_id()
         await self.query_one("#conversation", VerticalScroll).remove_children()
         await self.refresh_threads()
@@ -267,7 +292,7 @@ class SwarmopsApp(App[None]):
             self.metrics["first_event_s"] = time.perf_counter() - self._submitted_at
 
     @work(exclusive=True, group="turn", exit_on_error=False)
-    async def run_turn(self, text: str) -> str:
+    async def run_turn(self, text: str | None, resume: dict[str, Any] | None = None) -> str:
         from swarmops import events as ev
 
         self.busy = True
@@ -275,13 +300,15 @@ class SwarmopsApp(App[None]):
             await self._mount(Notice("starting the assistant…"))
             await self._assistant_ready.wait()
         status = self.query_one(StatusBar)
+        status.model_state = ""  # a new turn: last turn's model trouble is history
+        status.refresh_status()
         panels: dict[str, ToolPanel] = {}
         stream: Any = None
         streaming_agent: str | None = None
         breaks = LineBreaks()
         card: ApprovalCard | None = None
         outcome = "done"
-        events = self.assistant.astream(self.thread_id, text)
+        events = self.assistant.astream(self.thread_id, text, resume=resume)
 
         async def stop_stream() -> None:
             nonlocal stream, streaming_agent
@@ -327,14 +354,23 @@ class SwarmopsApp(App[None]):
                     status.refresh_status()
                 elif isinstance(event, ev.ApprovalRequest):
                     await stop_stream()
+                    self._settle_waiting_card(None)  # asked again below, with live buttons
                     card = ApprovalCard(event.agent, event.tool, event.args, event.preview)
                     await self._mount(card)
                     card.focus()
                     event.approve() if await card.future else event.reject()
                     card = None
+                elif isinstance(event, ev.ApprovalResult):
+                    self._settle_waiting_card(event.approved)  # a typed "yes"/"no" answered it
                 elif isinstance(event, ev.ErrorEvent):
                     await stop_stream()
                     await self._mount(ErrorMessage(event.where, event.message))
+                    if event.where.startswith("model"):
+                        status.show_machinery("model", "failed")
+                elif isinstance(event, ev.Status):
+                    await stop_stream()  # a retried answer starts a block of its own
+                    await self._mount(Notice(f"{event.source} {event.state}: {event.message}"))
+                    status.show_machinery(event.source, event.state)
                 elif isinstance(event, ev.TurnDone):
                     status.llm_calls += event.llm_calls
                     status.tokens_in += event.input_tokens

@@ -9,22 +9,36 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import raw_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def swarmops(args: list[str], tmp_path: Path, endpoint: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {
+def empty_config(tmp_path: Path) -> str:
+    """An empty config file: isolates a run from the developer's own config (SWARMOPS_CONFIG must exist)."""
+    config = tmp_path / "empty-config.toml"
+    config.touch()
+    return str(config)
+
+
+def cli_env(tmp_path: Path, endpoint: str, **env: str) -> dict[str, str]:
+    """The environment of a `swarmops` process on its own data dir, talking to the S3 server at `endpoint`."""
+    return {
         **os.environ,
         "SWARMOPS_DATA_DIR": str(tmp_path / "data"),
         "SWARMOPS_S3_ENDPOINT": endpoint,
         "SWARMOPS_S3_ACCESS_KEY": "testing",
         "SWARMOPS_S3_SECRET_KEY": "testing-secret-key",
-        "SWARMOPS_CONFIG": str(tmp_path / "none.toml"),
+        "SWARMOPS_CONFIG": empty_config(tmp_path),
         "COLUMNS": "200",
         **env,
     }
+
+
+def swarmops(args: list[str], tmp_path: Path, endpoint: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = cli_env(tmp_path, endpoint, **env)
     return subprocess.run(
         [sys.executable, "-m", "swarmops.cli", *args],
         cwd=tmp_path,
@@ -124,7 +138,7 @@ def test_done_when_iris_accuracy_on_fully_embedded_backends(tmp_path: Path) -> N
             "run the iris pipeline with 50 trees and tell me its accuracy",
         ],
         cwd=tmp_path,
-        env={**env, "SWARMOPS_DATA_DIR": str(tmp_path / "data"), "SWARMOPS_CONFIG": str(tmp_path / "none.toml")},
+        env={**env, "SWARMOPS_DATA_DIR": str(tmp_path / "data"), "SWARMOPS_CONFIG": empty_config(tmp_path)},
         capture_output=True,
         text=True,
         timeout=180,
@@ -168,3 +182,71 @@ def test_index_command_reports_and_is_incremental(tmp_path: Path, s3_endpoint: s
     }
     missing = swarmops(["index", "nope"], tmp_path, s3_endpoint, **env)
     assert missing.returncode == 2 and "nope" in missing.stdout and "Nothing was changed" in missing.stdout
+
+
+# --- exit codes and messages ---------------------------------------------------------------------
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_ask_refuses_an_empty_message_before_opening_anything(tmp_path: Path, text: str) -> None:
+    out = swarmops(["ask", text], tmp_path, "127.0.0.1:9")
+    assert out.returncode == 2
+    assert "error:" in out.stderr and "empty" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "data").exists()  # no store, thread or backend was opened
+
+
+def test_ask_exits_1_when_the_backend_is_down(tmp_path: Path) -> None:
+    endpoint = f"127.0.0.1:{_closed_port()}"
+    out = swarmops(["ask", "list my buckets"], tmp_path, endpoint)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "Cannot reach the object store" in out.stdout
+    as_json = swarmops(["ask", "--json", "list my buckets"], tmp_path, endpoint)
+    assert as_json.returncode == 1
+    done = json.loads(as_json.stdout.splitlines()[-1])
+    assert done["type"] == "turn_done" and endpoint in done["error"] and "connection refused" in done["error"]
+
+
+def test_a_malformed_config_file_is_one_line_naming_file_and_line(tmp_path: Path, s3_endpoint: str) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text('model = "gpt-4o-mini"\nread_only = yes please\n')
+    for command in (["ask", "list my buckets"], ["doctor"], ["threads", "list"]):
+        out = swarmops(command, tmp_path, s3_endpoint, SWARMOPS_CONFIG=str(config))
+        assert out.returncode == 2, (command, out.stdout + out.stderr)
+        assert str(config) in out.stderr and "line 2, column" in out.stderr
+        assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_swarmops_config_naming_a_missing_file_is_an_error(tmp_path: Path, s3_endpoint: str) -> None:
+    missing = tmp_path / "tpyo.toml"
+    out = swarmops(["ask", "list my buckets"], tmp_path, s3_endpoint, SWARMOPS_CONFIG=str(missing))
+    assert out.returncode == 2
+    assert f"SWARMOPS_CONFIG points to {missing}, which does not exist" in " ".join(out.stderr.split())
+    assert "Traceback" not in out.stderr
+
+
+def test_an_invalid_setting_names_the_variable(tmp_path: Path, s3_endpoint: str) -> None:
+    out = swarmops(["ask", "list my buckets"], tmp_path, s3_endpoint, SWARMOPS_STEP_BUDGET="0")
+    assert out.returncode == 2
+    assert "step_budget" in out.stderr and "SWARMOPS_STEP_BUDGET" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_s3_endpoint_given_as_a_url_works(tmp_path: Path, s3_endpoint: str) -> None:
+    raw_client(s3_endpoint).make_bucket("from-a-url")
+    out = swarmops(["ask", "--json", "list my buckets"], tmp_path, f"http://{s3_endpoint}/")
+    assert out.returncode == 0, out.stdout + out.stderr
+    results = [json.loads(x) for x in out.stdout.splitlines() if '"tool_result"' in x]
+    assert [b["name"] for b in results[0]["data"]["buckets"]] == ["from-a-url"]
+
+
+def test_s3_endpoint_with_a_path_is_explained(tmp_path: Path) -> None:
+    out = swarmops(["ask", "list my buckets"], tmp_path, "http://127.0.0.1:9000/minio")
+    assert out.returncode == 2
+    err = " ".join(out.stderr.split())
+    assert "SWARMOPS_S3_ENDPOINT" in err and "host:port" in err and "without a path" in err
+    assert "not allowed" not in err
