@@ -4,6 +4,9 @@
                 ^                                  |
                 +------ (X answers / budget) ------+
 
+`build_graph(architecture="flat")` compiles the baseline it is evaluated against instead
+(agents/flat.py); both share the tools node (agents.toolrun.run_round) and the stream payloads.
+
 Progress is reported through LangGraph's custom stream (`{"kind": ...}` dicts) so the session can
 turn it into typed events; model text streams through the "messages" mode. Mutating tools pause
 the graph with `interrupt()` before anything runs.
@@ -12,26 +15,27 @@ the graph with `interrupt()` before anything runs.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import Command, interrupt
+from langgraph.types import Command
 
 from agents import prompts
+from agents.flat import build_flat_graph
 from agents.messages import for_model
 from agents.modelcall import call_model, emit
 from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
 from agents.state import SwarmState
 from agents.toolkit import handoff_schema, handoff_target, tool_schema
-from agents.toolrun import execute, preview_change
-from tools.base import ToolError, ToolResult, closest
+from agents.toolrun import Redact, Toolbox, run_round
+from tools.base import closest
 
-#: Deep-masks secrets in a JSON-like value (the session's Masker.data).
-Redact = Callable[[Any], Any]
+#: Which graph build_graph compiles: the router and its specialists, or one agent holding every tool.
+Architecture = Literal["swarm", "flat"]
 
 ROUTER = "router"
 TOOLS = "tools"
@@ -48,15 +52,30 @@ def build_graph(
     checkpointer: Any = None,
     model_retry: ModelRetry = NO_RETRY,
     redact: Redact | None = None,
+    architecture: Architecture = "swarm",
 ) -> Any:
-    """Compile the swarm graph for one model and a set of specialists.
+    """Compile the graph for one model and a set of specialists.
 
     `model_retry` says how often a failed model call is tried again and how failures are worded;
     the default tries once (right for models that cannot fail transiently). `redact` masks
     secrets in what tools return and in approval payloads before either is shown, sent to the
     model or checkpointed: a log line holding a key must not end up in a stored conversation.
+    `architecture="flat"` compiles the baseline the swarm is evaluated against instead: one agent
+    holding every specialist's tools (agents/flat.py); `max_handoffs` does not apply there.
     """
     redact = redact or _unchanged
+    if architecture == "flat":
+        return build_flat_graph(
+            model,
+            specialists,
+            read_only=read_only,
+            step_budget=step_budget,
+            checkpointer=checkpointer,
+            model_retry=model_retry,
+            redact=redact,
+        )
+    if architecture != "swarm":
+        raise ValueError(f"unknown architecture {architecture!r}: use 'swarm' or 'flat'")
     by_name = {s.name: s for s in specialists}
     roster = "\n".join(f"- {s.name}: {s.description}" for s in specialists)
     router_model = model.bind_tools(
@@ -148,63 +167,13 @@ def build_graph(
         specialist.__name__ = spec.name
         return specialist
 
+    toolboxes = {s.name: Toolbox(s.name, [s], read_only) for s in specialists}
+
     async def tools(state: SwarmState) -> Command[Any]:
         spec = by_name[state["active"] or ""]
         call_msg = state["messages"][-1]
         assert isinstance(call_msg, AIMessage)
-        # Phase 1: every approval first, so nothing runs twice when the node resumes.
-        decisions: dict[str, dict[str, Any]] = {}
-        for call in call_msg.tool_calls:
-            tool = spec.tool(call["name"])
-            if tool is not None and tool.mutating and not read_only:
-                preview = await preview_change(tool, call, spec)
-                decisions[call["id"]] = interrupt(
-                    redact(
-                        {
-                            "agent": spec.name,
-                            "call_id": call["id"],
-                            "tool": tool.name,
-                            "args": call["args"],
-                            "preview": preview,
-                        }
-                    )
-                )
-        # Phase 2: run them in order.
-        replies: list[AnyMessage] = []
-        for call in call_msg.tool_calls:
-            tool = spec.tool(call["name"])
-            emit(
-                {
-                    "kind": "tool_call",
-                    "agent": spec.name,
-                    "call_id": call["id"],
-                    "tool": call["name"],
-                    "args": call["args"],
-                    "mutating": bool(tool and tool.mutating),
-                }
-            )
-            result = _redacted(await execute(tool, call, spec, decisions.get(call["id"]), read_only), redact)
-            emit(
-                {
-                    "kind": "tool_result",
-                    "agent": spec.name,
-                    "call_id": call["id"],
-                    "tool": call["name"],
-                    "ok": result.ok,
-                    "data": result.data,
-                    "error": result.error.model_dump() if result.error else None,
-                    "truncated": result.truncated,
-                    "duration_ms": result.duration_ms,
-                }
-            )
-            replies.append(
-                ToolMessage(
-                    content=result.to_model_text(),
-                    tool_call_id=call["id"],
-                    name=call["name"],
-                    status="success" if result.ok else "error",
-                )
-            )
+        replies = await run_round(call_msg, toolboxes[spec.name], redact)
         return Command(goto=spec.name, update={"messages": replies, "steps": state.get("steps", 0) + 1})
 
     graph = StateGraph(SwarmState)
@@ -219,10 +188,3 @@ def build_graph(
 
 def _unchanged(value: Any) -> Any:
     return value
-
-
-def _redacted(result: ToolResult, redact: Redact) -> ToolResult:
-    if result.ok:
-        return result.model_copy(update={"data": redact(result.data)})
-    error = ToolError(**redact(result.error.model_dump())) if result.error else None
-    return result.model_copy(update={"error": error})

@@ -25,7 +25,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.types import Command
 
-from agents.graph import build_graph
+from agents.graph import Architecture, build_graph
 from agents.messages import text_of
 from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
@@ -73,6 +73,7 @@ class Assistant:
         max_handoffs: int = 6,
         model_label: str = "",
         model_retry: ModelRetry = NO_RETRY,
+        architecture: Architecture = "swarm",
     ) -> None:
         self.model = model
         self.specialists = list(specialists)
@@ -84,6 +85,8 @@ class Assistant:
         self._step_budget = step_budget
         self._max_handoffs = max_handoffs
         self._model_retry = model_retry
+        #: "swarm" (router and specialists) or "flat" (one agent with every tool, the eval baseline).
+        self.architecture: Architecture = architecture
         self.read_only = read_only
         #: name -> where it runs (e.g. "storage": "127.0.0.1:8333 (embedded SeaweedFS)"), for display.
         self.backend_labels: dict[str, str] = {}
@@ -101,6 +104,8 @@ class Assistant:
         model: BaseChatModel | None = None,
         specialists: Sequence[Specialist] | None = None,
         read_only: bool | None = None,
+        architecture: Architecture = "swarm",
+        model_retry: ModelRetry | None = None,
     ) -> AsyncIterator[Assistant]:
         """Start (or connect to) the backends, open the thread store, build the graph."""
         from swarmops.backends import Backends
@@ -128,7 +133,8 @@ class Assistant:
                 step_budget=settings.step_budget,
                 max_handoffs=settings.max_handoffs,
                 model_label=settings.model_label if model is None else getattr(model, "_llm_type", "model"),
-                model_retry=model_retry_policy(settings) if model is None else NO_RETRY,
+                model_retry=model_retry or (model_retry_policy(settings) if model is None else NO_RETRY),
+                architecture=architecture,
             )
             for spec in specialists:
                 where = getattr(spec.context, "endpoint", None) or getattr(spec.context, "host", None)
@@ -145,6 +151,7 @@ class Assistant:
             checkpointer=self._checkpointer,
             model_retry=self._model_retry,
             redact=self.masker.data,
+            architecture=self.architecture,
         )
 
     def set_read_only(self, read_only: bool) -> None:

@@ -2,7 +2,8 @@
 an LLM endpoint.
 
 It supports `bind_tools`; the tools it is bound to tell it which role it plays (handoff tools:
-the router; a specialist's tools: that specialist; none: summarise). Replies are computed
+the router; a specialist's tools: that specialist; tools of several specialists and no handoff:
+the flat agent, see agents/planner/flat.py; none: summarise). Replies are computed
 deterministically from the thread, streamed word by word like a real model, and carry an
 estimate of token usage (characters / 4) so usage reporting works the same in both modes.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -21,13 +22,13 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from agents.messages import text_of
-from agents.planner import docs, pipelines, router, storage
+from agents.planner import docs, flat, pipelines, router, storage
 from agents.planner.answers import describe
-from agents.planner.conversation import current_visit, executed_since
+from agents.planner.conversation import current_visit, executed_since, handoffs_this_turn
 from agents.toolkit import handoff_target
 
 #: Which offline specialist plays a role, by the tools it is bound to.
-SPECIALISTS: dict[str, Callable[[list[BaseMessage], Callable[[], str]], AIMessage]] = {
+SPECIALISTS: dict[str, flat.SpecialistReply] = {
     "storage": storage.reply,
     "pipelines": pipelines.reply,
     "docs": docs.reply,
@@ -79,9 +80,13 @@ class OfflinePlanner(BaseChatModel):
         handoffs = [h for t in self.bound if (h := handoff_target(t))]
         if handoffs:
             return router.route(messages, handoffs, _new_id)
-        roles = {_ROLE_BY_TOOL[t] for t in self.bound if t in _ROLE_BY_TOOL}
-        if len(roles) == 1:
-            return SPECIALISTS[roles.pop()](messages, _new_id)
+        roles = list(dict.fromkeys(_ROLE_BY_TOOL[t] for t in self.bound if t in _ROLE_BY_TOOL))
+        # A swarm specialist always follows a handoff of this turn; the flat agent never does, so
+        # one holding a single specialist's tools is told apart by that.
+        if len(roles) > 1 or (roles and not handoffs_this_turn(messages)):
+            return flat.reply(messages, flat.Cast(SPECIALISTS, _ROLE_BY_TOOL, roles), _new_id)
+        if roles:
+            return SPECIALISTS[roles[0]](messages, _new_id)
         return self._summary(messages)
 
     def _summary(self, messages: list[BaseMessage]) -> AIMessage:
