@@ -7,6 +7,7 @@ have to be calibrated against each other.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -49,6 +50,8 @@ class BM25Index:
     def __init__(self, texts: Sequence[str]) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG: its "Building index" lines would reach any root handler.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.size = len(texts)
         self._retriever = bm25s.BM25(method="lucene")
         if self.size:

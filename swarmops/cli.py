@@ -13,6 +13,7 @@ import contextlib
 import sys
 import uuid
 from collections.abc import Coroutine, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -233,6 +234,57 @@ def index(
     console.print(table)
     for source, reason in report.failed:
         console.print(f"[yellow]skipped[/] {source}: {reason}")
+
+
+@app.command("eval")
+def eval_cases(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Case files or directories (default: the bundled suite, evals/cases).")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="offline (the planner) or endpoint (the configured OpenAI-compatible one).")
+    ] = "offline",
+    repeat: Annotated[int, typer.Option("--repeat", help="Trials per case; pass^k uses k = repeat.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", help="Cases run at once, each on its own embedded backends.")] = 2,
+    out: Annotated[Path, typer.Option("--out", help="Where report.md, results.json(l) and charts go.")] = Path(
+        "eval-out"
+    ),
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="JSON of minimum figures; exit 1 when one falls below.")
+    ] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only cases with this tag (repeatable).")] = None,
+    architecture: Annotated[
+        list[str] | None,
+        typer.Option("--architecture", help="swarm (router + specialists) and/or flat (one agent); repeatable."),
+    ] = None,
+) -> None:
+    """Run eval cases and report routing, tool use, task success, safety and cost.
+
+    Exits 1 when a figure falls below --baseline or any safety violation occurs, 2 when the cases or
+    options cannot be used (reported with file and line before anything runs).
+    """
+    from swarmops.evaluation.loader import CaseFileError
+    from swarmops.evaluation.run import EvalOptions, EvalUsageError, default_paths, run_eval
+
+    console = Console()
+    settings = _settings()
+    try:
+        options = EvalOptions(
+            paths=default_paths(paths or []),
+            model=model,
+            repeat=repeat,
+            jobs=jobs,
+            out=out,
+            baseline=baseline,
+            only=only or [],
+            architectures=architecture or ["swarm"],
+        )
+        code = _run(run_eval(options, settings, console), console)
+    except CaseFileError as exc:
+        raise _fail(f"the cases cannot be used:\n{exc}") from None
+    except EvalUsageError as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(code)
 
 
 @contextlib.contextmanager

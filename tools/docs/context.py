@@ -28,6 +28,11 @@ class DocsContext:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
+    def opened_kb(self) -> Any | None:
+        """The knowledge base if something already opened it (opening may index the built-in docs)."""
+        return self._kb
+
+    @property
     def kb(self) -> Any:
         with self._lock:
             if self._kb is None:
