@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint bench
+.PHONY: chat test lint bench eval
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,15 @@ $(STAMP): requirements.lock pyproject.toml
 chat: $(STAMP)
 	$(VENV)/bin/swarmops chat
 
+# The eval suite runs on the offline planner and fails below the committed baseline or on any
+# safety violation (see evals/README.md).
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+	$(VENV)/bin/swarmops eval --jobs 2 --baseline evals/baseline.json --out .eval-out
+
+eval: $(STAMP)
+	$(VENV)/bin/swarmops eval --jobs 2 --architecture swarm --architecture flat --out eval-out
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
