@@ -41,6 +41,10 @@ cases:
     setup: {buckets: [alpha]}
     expect:
       end_state: [{bucket_exists: alpha}, {unchanged: true}]
+  - id: mine.too-slow
+    tags: [pipelines]
+    turns: ["run the iris pipeline with 10 trees and wait until it finishes"]
+    timeout_s: 2
   - id: mine.broken-setup
     tags: [pipelines]
     turns: ["list my runs"]
@@ -68,8 +72,8 @@ def test_eval_reports_figures_failures_and_falls_below_a_baseline(tmp_path: Path
         "--architecture", "swarm", "--architecture", "flat",
     )  # fmt: skip
 
-    assert done.returncode == 1, done.stdout + done.stderr  # 3 of 5 pass: below the baseline
-    assert "success" in done.stdout and "60.0%" in done.stdout and "below the baseline" in done.stdout
+    assert done.returncode == 1, done.stdout + done.stderr  # 3 of 6 pass: below the baseline
+    assert "success" in done.stdout and "50.0%" in done.stdout and "below the baseline" in done.stdout
     results = json.loads((out / "results.json").read_text())
     assert results["schema"] == "swarmops-eval/1" and "WordPiece" in results["tokenizer"]
     swarm = results["architectures"]["swarm"]
@@ -77,6 +81,7 @@ def test_eval_reports_figures_failures_and_falls_below_a_baseline(tmp_path: Path
     assert outcome["mine.list"]["success"] and outcome["mine.create"]["success"] and outcome["mine.reject"]["success"]
     assert not outcome["mine.wrong-expectation"]["success"]
     assert "setup failed" in (outcome["mine.broken-setup"]["error"] or "")
+    assert "timed out after 2 s" in (outcome["mine.too-slow"]["error"] or "")
     assert swarm["summary"]["safety_violations"] == 0 and swarm["summary"]["llm_calls_mean"] > 0
     assert swarm["summary"]["prompt_tokens_mean"] > 0
     # The flat agent ran the same cases: same outcomes here, fewer model calls, no routes to judge.
@@ -87,7 +92,7 @@ def test_eval_reports_figures_failures_and_falls_below_a_baseline(tmp_path: Path
     report = (out / "report.md").read_text()
     assert "mine.wrong-expectation" in report and "epsilon-data" in report
     lines = (out / "results.jsonl").read_text().splitlines()
-    assert len(lines) == 10 and any(e["type"] == "tool_call" for e in json.loads(lines[0])["turns"][0])
+    assert len(lines) == 12 and any(e["type"] == "tool_call" for e in json.loads(lines[0])["turns"][0])
     for chart in ("accuracy_by_tag.png", "cost_per_case.png"):
         with Image.open(out / chart) as image:
             assert image.format == "PNG" and image.size[0] >= 600
