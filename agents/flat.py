@@ -4,8 +4,9 @@
 
 It exists to be measured against the swarm (swarmops eval): the same model, tools, approvals,
 masking, retries and stream payloads, so the session and every front end run it unchanged and any
-difference in results comes from the architecture alone. Each tool call still runs with the
-context of the specialist that owns the tool (agents.toolrun.Toolbox).
+difference in results comes from the architecture alone. Its tools node shares one tool gate
+(tools.gate) over every specialist's tools, so each call still runs with the context of the
+specialist that owns the tool.
 """
 
 from __future__ import annotations
@@ -25,19 +26,21 @@ from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
 from agents.state import SwarmState
 from agents.toolkit import tool_schema
-from agents.toolrun import Redact, Toolbox, run_round
+from agents.toolrun import make_gate, run_round
+from tools.audit import AuditLog
+from tools.gate import ToolGate
+from tools.masking import Masker
 
 #: The one agent's name: its node, and the `agent` of every event it causes.
 ASSISTANT = "assistant"
 TOOLS = "tools"
 
 
-def flat_prompt(specialists: Sequence[Specialist], box: Toolbox) -> str:
+def flat_prompt(specialists: Sequence[Specialist], gate: ToolGate) -> str:
     """The specialists' rules in one prompt, with a roster of what each group of tools is for."""
 
     def owned(spec: Specialist) -> str:
-        names = [t.name for t in box.visible_tools() if (found := box.owner(t.name)) and found[0] is spec]
-        return ", ".join(names) or "(none)"
+        return ", ".join(t.name for t in gate.visible(spec.name)) or "(none)"
 
     areas = [
         prompts.FLAT_AREA.format(
@@ -59,13 +62,14 @@ def build_flat_graph(
     step_budget: int = 8,
     checkpointer: Any = None,
     model_retry: ModelRetry = NO_RETRY,
-    redact: Redact,
+    masker: Masker | None = None,
+    audit: AuditLog | None = None,
 ) -> Any:
     """Compile the flat graph. `step_budget` counts tool rounds over the whole turn (the swarm counts
     per specialist visit); once spent, the assistant answers without tools, as a specialist does."""
-    box = Toolbox(ASSISTANT, list(specialists), read_only)
-    bound = model.bind_tools([tool_schema(t) for t in box.visible_tools()])
-    system = flat_prompt(specialists, box)
+    gate = make_gate(specialists, read_only=read_only, masker=masker, audit=audit)
+    bound = model.bind_tools([tool_schema(t) for t in gate.visible()])
+    system = flat_prompt(specialists, gate)
 
     async def assistant(state: SwarmState) -> Command[Literal["tools", "__end__"]]:
         if state.get("steps", 0) >= step_budget:
@@ -81,7 +85,7 @@ def build_flat_graph(
     async def tools(state: SwarmState) -> Command[Literal["assistant"]]:
         call_msg = state["messages"][-1]
         assert isinstance(call_msg, AIMessage)
-        replies = await run_round(call_msg, box, redact)
+        replies = await run_round(call_msg, gate, ASSISTANT)
         return Command(goto=ASSISTANT, update={"messages": replies, "steps": state.get("steps", 0) + 1})
 
     graph = StateGraph(SwarmState)

@@ -7,9 +7,9 @@
 `build_graph(architecture="flat")` compiles the baseline it is evaluated against instead
 (agents/flat.py); both share the tools node (agents.toolrun.run_round) and the stream payloads.
 
-Progress is reported through LangGraph's custom stream (`{"kind": ...}` dicts) so the session can
-turn it into typed events; model text streams through the "messages" mode. Mutating tools pause
-the graph with `interrupt()` before anything runs.
+Progress is reported through LangGraph's custom stream as typed events (agents.events) for the
+session; model text streams through the "messages" mode. Every tool call goes through the tool gate
+(tools.gate, via agents.toolrun); mutating tools pause the graph with `interrupt()` before anything runs.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
 from agents import prompts
+from agents.events import AssistantMessage, Handoff
 from agents.flat import build_flat_graph
 from agents.messages import for_model
 from agents.modelcall import call_model, emit
@@ -31,8 +32,10 @@ from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
 from agents.state import SwarmState
 from agents.toolkit import handoff_schema, handoff_target, tool_schema
-from agents.toolrun import Redact, Toolbox, run_round
+from agents.toolrun import make_gate, run_round
+from tools.audit import AuditLog
 from tools.base import closest
+from tools.masking import Masker
 
 #: Which graph build_graph compiles: the router and its specialists, or one agent holding every tool.
 Architecture = Literal["swarm", "flat"]
@@ -51,19 +54,20 @@ def build_graph(
     max_handoffs: int = 6,
     checkpointer: Any = None,
     model_retry: ModelRetry = NO_RETRY,
-    redact: Redact | None = None,
+    masker: Masker | None = None,
+    audit: AuditLog | None = None,
     architecture: Architecture = "swarm",
 ) -> Any:
     """Compile the graph for one model and a set of specialists.
 
     `model_retry` says how often a failed model call is tried again and how failures are worded;
-    the default tries once (right for models that cannot fail transiently). `redact` masks
-    secrets in what tools return and in approval payloads before either is shown, sent to the
-    model or checkpointed: a log line holding a key must not end up in a stored conversation.
+    the default tries once (right for models that cannot fail transiently). `masker` and `audit` go
+    to the tool gate: it masks secrets in what tools return and in approval payloads before either
+    is shown, sent to the model or checkpointed (a log line holding a key must not end up in a stored
+    conversation), and writes one audit record per tool call.
     `architecture="flat"` compiles the baseline the swarm is evaluated against instead: one agent
     holding every specialist's tools (agents/flat.py); `max_handoffs` does not apply there.
     """
-    redact = redact or _unchanged
     if architecture == "flat":
         return build_flat_graph(
             model,
@@ -72,7 +76,8 @@ def build_graph(
             step_budget=step_budget,
             checkpointer=checkpointer,
             model_retry=model_retry,
-            redact=redact,
+            masker=masker,
+            audit=audit,
         )
     if architecture != "swarm":
         raise ValueError(f"unknown architecture {architecture!r}: use 'swarm' or 'flat'")
@@ -82,7 +87,8 @@ def build_graph(
         [handoff_schema(s.name, s.description) for s in specialists], parallel_tool_calls=False
     )
     router_prompt = prompts.ROUTER.format(specialists=roster)
-    bound = {s.name: model.bind_tools([tool_schema(t) for t in s.visible_tools(read_only)]) for s in specialists}
+    gates = {s.name: make_gate([s], read_only=read_only, masker=masker, audit=audit) for s in specialists}
+    bound = {s.name: model.bind_tools([tool_schema(t) for t in gates[s.name].visible()]) for s in specialists}
     specialist_prompts = {
         s.name: prompts.SPECIALIST.format(name=s.name, description=s.description)
         + (f"\n\n{s.prompt}" if s.prompt else "")
@@ -139,9 +145,9 @@ def build_graph(
                 name=ROUTER,
                 id=str(uuid.uuid4()),
             )
-            emit({"kind": "message", "agent": ROUTER, "text": note.content})
+            emit(AssistantMessage(agent=ROUTER, text=note.content))
             return Command(goto=END, update={"messages": [*replies, note]})
-        emit({"kind": "handoff", "from_agent": ROUTER, "to_agent": target, "task": task})
+        emit(Handoff(from_agent=ROUTER, to_agent=target, task=task))
         replies.insert(
             0,
             ToolMessage(content=f"Transferred to {target}. Task: {task}", tool_call_id=first["id"], name=first["name"]),
@@ -167,13 +173,11 @@ def build_graph(
         specialist.__name__ = spec.name
         return specialist
 
-    toolboxes = {s.name: Toolbox(s.name, [s], read_only) for s in specialists}
-
     async def tools(state: SwarmState) -> Command[Any]:
         spec = by_name[state["active"] or ""]
         call_msg = state["messages"][-1]
         assert isinstance(call_msg, AIMessage)
-        replies = await run_round(call_msg, toolboxes[spec.name], redact)
+        replies = await run_round(call_msg, gates[spec.name], spec.name)
         return Command(goto=spec.name, update={"messages": replies, "steps": state.get("steps", 0) + 1})
 
     graph = StateGraph(SwarmState)
@@ -184,7 +188,3 @@ def build_graph(
         graph.add_node(spec.name, make_specialist(spec))
     graph.add_edge(START, ROUTER)
     return graph.compile(checkpointer=checkpointer)
-
-
-def _unchanged(value: Any) -> Any:
-    return value

@@ -1,8 +1,8 @@
 """Calling the chat model from a graph node: bounded, retried as the policy says, and reported.
 
-Every attempt is reported through LangGraph's custom stream as a `model_call` (duration, tokens)
-so the session can count calls and cost; retries and final failures are reported as `status` and
-`error` payloads, so a slow or failing turn is never silent. A final failure becomes the agent's
+Every attempt is reported through LangGraph's custom stream as a `ModelCall` event (duration,
+tokens) so the session can count calls and cost; retries and final failures are reported as `Status`
+and `ErrorEvent`s, so a slow or failing turn is never silent. A final failure becomes the agent's
 reply, in plain words, so the thread stays usable.
 """
 
@@ -17,14 +17,18 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.config import get_stream_writer
 
+from agents.events import AssistantMessage, BaseEvent, ErrorEvent, ModelCall, Status
 from agents.messages import text_of
 from agents.retry import NO_RETRY, ModelCallTimeout, ModelRetry
 
 
-def emit(payload: dict[str, Any]) -> None:
-    # Outside a streaming run (e.g. a plain invoke) there is nobody to report to.
+def emit(event: BaseEvent) -> None:
+    """Report `event` to whoever streams this run (the session); the one way graph nodes report.
+
+    Outside a streaming run (e.g. a plain invoke) there is nobody to report to.
+    """
     with contextlib.suppress(RuntimeError):
-        get_stream_writer()(payload)
+        get_stream_writer()(event)
 
 
 async def _invoke(model: Any, messages: list[AnyMessage], limit: float | None) -> Any:
@@ -43,7 +47,7 @@ async def _invoke(model: Any, messages: list[AnyMessage], limit: float | None) -
 
 def _gave_up(agent: str, message: str) -> AIMessage:
     """The endpoint failed for good: tell the person in plain words and keep the thread usable."""
-    emit({"kind": "error", "where": f"model ({agent})", "message": message})
+    emit(ErrorEvent(where=f"model ({agent})", message=message))
     return AIMessage(
         content=f"I could not get an answer from the model: {message}. Please try again.",
         name=agent,
@@ -54,7 +58,7 @@ def _gave_up(agent: str, message: str) -> AIMessage:
 async def call_model(model: Any, messages: list[AnyMessage], agent: str, retry: ModelRetry = NO_RETRY) -> AIMessage:
     """Invoke a model, reporting its duration and token usage; retry what `retry` says is worth it.
 
-    Every attempt counts as a model call. Before each retry a `status` payload says what failed and
+    Every attempt counts as a model call. Before each retry a `Status` event says what failed and
     how long the wait is, so a person sees why the turn is slow; a final failure becomes text.
     """
     attempt = 0
@@ -66,7 +70,7 @@ async def call_model(model: Any, messages: list[AnyMessage], agent: str, retry: 
             break
         except Exception as exc:
             ms = (time.perf_counter() - start) * 1000
-            emit({"kind": "model_call", "agent": agent, "ms": ms, "input_tokens": 0, "output_tokens": 0})
+            emit(ModelCall(agent=agent, ms=ms))
             decision = retry.judge(exc)
             tries = f" (gave up after {attempt} attempts)" if attempt > 1 else ""
             if not decision.retry or attempt >= retry.attempts:
@@ -77,34 +81,30 @@ async def call_model(model: Any, messages: list[AnyMessage], agent: str, retry: 
                     agent, f"{decision.reason}; it asked to wait {wait:.0f} s, longer than swarmops waits{tries}"
                 )
             emit(
-                {
-                    "kind": "status",
-                    "source": "model",
-                    "state": "retrying",
-                    "message": f"{decision.reason}; retrying in {wait:.1f} s "
-                    f"(attempt {attempt + 1} of {retry.attempts})",
-                }
+                Status(
+                    source="model",
+                    state="retrying",
+                    message=f"{decision.reason}; retrying in {wait:.1f} s (attempt {attempt + 1} of {retry.attempts})",
+                )
             )
             await asyncio.sleep(wait)
     if attempt > 1:
         emit(
-            {
-                "kind": "status",
-                "source": "model",
-                "state": "recovered",
-                "message": f"the model answered on attempt {attempt} of {retry.attempts}",
-            }
+            Status(
+                source="model",
+                state="recovered",
+                message=f"the model answered on attempt {attempt} of {retry.attempts}",
+            )
         )
     ms = (time.perf_counter() - start) * 1000
     usage = getattr(reply, "usage_metadata", None) or {}
     emit(
-        {
-            "kind": "model_call",
-            "agent": agent,
-            "ms": ms,
-            "input_tokens": int(usage.get("input_tokens", 0)),
-            "output_tokens": int(usage.get("output_tokens", 0)),
-        }
+        ModelCall(
+            agent=agent,
+            ms=ms,
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+        )
     )
     reply = AIMessage(
         content=reply.content,
@@ -115,5 +115,5 @@ async def call_model(model: Any, messages: list[AnyMessage], agent: str, retry: 
         response_metadata=reply.response_metadata,
     )
     if text_of(reply).strip():
-        emit({"kind": "message", "agent": agent, "text": text_of(reply)})
+        emit(AssistantMessage(agent=agent, text=text_of(reply)))
     return reply

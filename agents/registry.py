@@ -10,7 +10,11 @@ from tools.base import ToolSpec
 
 @dataclass(frozen=True)
 class Specialist:
-    """A specialist agent: its prompt, its tools and the backend context they run against."""
+    """A specialist agent: its prompt, its tools and the backend context they run against.
+
+    Which of its tools an agent is offered (read-only mode hides mutating ones) is the tool gate's
+    decision (tools.gate), not the specialist's: every surface asks the gate.
+    """
 
     name: str
     description: str
@@ -18,10 +22,6 @@ class Specialist:
     tools: list[ToolSpec[Any, Any]]
     context: Any
     examples: list[str] = field(default_factory=list)
-
-    def visible_tools(self, read_only: bool) -> list[ToolSpec[Any, Any]]:
-        """Read-only mode hides every tool that could change state."""
-        return [t for t in self.tools if not (read_only and t.mutating)]
 
     def tool(self, name: str) -> ToolSpec[Any, Any] | None:
         return next((t for t in self.tools if t.name == name), None)

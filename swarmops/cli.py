@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from swarmops.events import ApprovalRequest, TurnDone
+from swarmops.events import ApprovalRequest, Decision, TurnDone
 from swarmops.settings import ConfigError, Settings
 from swarmops.threads import StateStoreError, ThreadStore
 
@@ -61,7 +61,7 @@ async def _turn(
     yes: bool,
     as_json: bool,
     console: Console,
-    resume: dict[str, Any] | None = None,
+    resume: Decision | None = None,
 ) -> TurnDone | None:
     """Run one turn (or resume a pending approval), rendering events and answering approvals."""
     from swarmops.render import ConsoleRenderer
@@ -122,7 +122,7 @@ def ask(
     thread_id = thread or f"ask-{uuid.uuid4().hex[:8]}"
 
     async def run() -> TurnDone | None:
-        async with Assistant.open(settings) as assistant:
+        async with Assistant.open(settings, surface="cli") as assistant:
             return await _turn(assistant, thread_id, text, yes=yes, as_json=as_json, console=console)
 
     done = _run(run(), console)
@@ -159,7 +159,7 @@ def chat(
     settings = _settings(read_only)
 
     async def loop() -> None:
-        async with Assistant.open(settings) as assistant:
+        async with Assistant.open(settings, surface="cli") as assistant:
             console.print(
                 f"[bold]swarmops[/] · model: {assistant.model_label} · thread {thread_id} · "
                 + ("read-only · " if assistant.read_only else "")
@@ -170,7 +170,9 @@ def chat(
                 ConsoleRenderer(console).handle(waiting)
                 answer = ask_approval(console)
                 if answer is not None:
-                    decision = {"approved": answer} if answer else {"approved": False, "reason": "rejected by the user"}
+                    decision = (
+                        Decision(approved=True) if answer else Decision(approved=False, reason="rejected by the user")
+                    )
                     await _turn(assistant, thread_id, None, yes=False, as_json=False, console=console, resume=decision)
             while True:
                 # Read in the loop's own thread: nothing else runs meanwhile, and Ctrl+C ends the chat at once.

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from swarmops.masking import Masker
+from tools.masking import Masker
 
 if TYPE_CHECKING:
     from swarmops.backends import Backends

@@ -96,12 +96,15 @@ class ConsoleRenderer:
                 if self.show_results and event.data is not None:
                     c.print(Panel(result_renderable(event.data), border_style="dim", expand=False))
             else:
-                err = event.error or {}
-                c.print(f"    [red]✗ {event.tool} {err.get('code')}[/]: {err.get('message')} {took}", highlight=False)
-                if err.get("suggestions"):
-                    c.print(f"      [dim]did you mean: {', '.join(err['suggestions'])}[/]")
-                if err.get("hint"):
-                    c.print(f"      [dim]hint: {err['hint']}[/]")
+                err = event.error
+                code, message = (err.code, err.message) if err else ("Error", "the tool failed")
+                c.print(f"    [red]✗ {event.tool} {escape(code)}[/]: {escape(message)} {took}", highlight=False)
+                if err and err.suggestions:
+                    c.print(f"      [dim]did you mean: {escape(', '.join(err.suggestions))}[/]", highlight=False)
+                if err and err.hint:
+                    c.print(f"      [dim]hint: {escape(err.hint)}[/]", highlight=False)
+                if err and err.backend_down:
+                    c.print("      [dim]the backend could not be reached; the request itself may be fine[/]")
         elif isinstance(event, ApprovalRequest):
             earlier = " [dim](left waiting earlier)[/]" if event.asked_before else ""
             c.print(
@@ -113,8 +116,10 @@ class ConsoleRenderer:
                 )
             )
         elif isinstance(event, ApprovalResult):
-            verdict = "[green]approved[/]" if event.approved else f"[red]rejected[/] ({event.reason})"
-            c.print(f"  {verdict} {event.tool}")
+            why = f" ({escape(event.reason)})" if event.reason else ""
+            verdict = "[green]approved[/]" if event.approved else f"[red]rejected[/]{why}"
+            who = f" [dim]by {escape(event.by.user)} ({event.by.surface})[/]" if event.by else ""
+            c.print(f"  {verdict} {event.tool}{who}", highlight=False)
         elif isinstance(event, ErrorEvent):
             c.print(f"[bold red]error[/] in {escape(event.where)}: {escape(event.message)}", highlight=False)
         elif isinstance(event, Status):

@@ -7,13 +7,15 @@
             ...
 
 The graph, its checkpointer and the backends stay behind this class; front ends only see
-`swarmops.events`. Every event is masked for secrets before it leaves, and every tool call is
-written to the audit log.
+`swarmops.events`. Every event is masked for secrets before it leaves. Every tool call goes through
+the tool gate (tools.gate), which writes the audit log: who asked (the identity a turn is streamed
+for: the front end's surface and user) and who answered each approval.
 """
 
 from __future__ import annotations
 
 import contextlib
+import getpass
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -25,26 +27,29 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.types import Command
 
+from agents.events import (
+    ApprovalRequest,
+    ApprovalResult,
+    AssistantMessage,
+    AssistantText,
+    BaseEvent,
+    ErrorEvent,
+    Event,
+    TurnDone,
+)
 from agents.graph import Architecture, build_graph
 from agents.messages import text_of
 from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
 from agents.state import turn_input
+from agents.toolrun import ASKED_BY
 from swarmops.approvals import verdict
-from swarmops.audit import AuditLog
-from swarmops.events import (
-    ApprovalRequest,
-    ApprovalResult,
-    AssistantMessage,
-    AssistantText,
-    ErrorEvent,
-    Event,
-    TurnDone,
-)
-from swarmops.masking import Masker
 from swarmops.privacy import private_dir
 from swarmops.threads import StateStoreError, ThreadInfo, ThreadStore, state_store_error
-from swarmops.turn import Turn, translate
+from swarmops.turn import Turn, accept
+from tools.audit import AuditLog
+from tools.gate import Decision, Identity, PendingChange, Surface
+from tools.masking import Masker
 
 RECURSION_LIMIT = 150
 #: Checkpoints are written while the next step runs rather than blocking it.
@@ -56,6 +61,15 @@ class HistoryEntry:
     role: str  # "user" | "assistant"
     agent: str
     text: str
+
+
+def current_user() -> str:
+    """The login name of whoever runs this process, for the audit trail ("unknown" when there is none,
+    e.g. a container user without a passwd entry)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # which one depends on the platform and Python version
+        return "unknown"
 
 
 class Assistant:
@@ -74,6 +88,8 @@ class Assistant:
         model_label: str = "",
         model_retry: ModelRetry = NO_RETRY,
         architecture: Architecture = "swarm",
+        surface: Surface = "api",
+        user: str | None = None,
     ) -> None:
         self.model = model
         self.specialists = list(specialists)
@@ -88,6 +104,8 @@ class Assistant:
         #: "swarm" (router and specialists) or "flat" (one agent with every tool, the eval baseline).
         self.architecture: Architecture = architecture
         self.read_only = read_only
+        #: Who asks, unless a turn says otherwise (`astream(asked_by=...)`): the front end and its user.
+        self.identity = Identity(surface=surface, user=user or current_user())
         #: name -> where it runs (e.g. "storage": "127.0.0.1:8333 (embedded SeaweedFS)"), for display.
         self.backend_labels: dict[str, str] = {}
         self._graph = self._build()
@@ -106,8 +124,13 @@ class Assistant:
         read_only: bool | None = None,
         architecture: Architecture = "swarm",
         model_retry: ModelRetry | None = None,
+        surface: Surface = "api",
+        user: str | None = None,
     ) -> AsyncIterator[Assistant]:
-        """Start (or connect to) the backends, open the thread store, build the graph."""
+        """Start (or connect to) the backends, open the thread store, build the graph.
+
+        `surface` and `user` (default: the login name) say who asks, for the audit trail.
+        """
         from swarmops.backends import Backends
         from swarmops.checkpoints import open_checkpointer
         from swarmops.model import make_chat_model, model_retry_policy
@@ -135,6 +158,8 @@ class Assistant:
                 model_label=settings.model_label if model is None else getattr(model, "_llm_type", "model"),
                 model_retry=model_retry or (model_retry_policy(settings) if model is None else NO_RETRY),
                 architecture=architecture,
+                surface=surface,
+                user=user,
             )
             for spec in specialists:
                 where = getattr(spec.context, "endpoint", None) or getattr(spec.context, "host", None)
@@ -150,7 +175,8 @@ class Assistant:
             max_handoffs=self._max_handoffs,
             checkpointer=self._checkpointer,
             model_retry=self._model_retry,
-            redact=self.masker.data,
+            masker=self.masker,
+            audit=self.audit,
             architecture=self.architecture,
         )
 
@@ -162,16 +188,26 @@ class Assistant:
 
     # --- turns -------------------------------------------------------------------------------
     async def astream(
-        self, thread_id: str, text: str | None = None, *, resume: dict[str, Any] | None = None
+        self,
+        thread_id: str,
+        text: str | None = None,
+        *,
+        resume: Decision | dict[str, Any] | None = None,
+        asked_by: Identity | None = None,
     ) -> AsyncIterator[Event]:
-        """Run one turn (new text) or continue a paused one (`resume={"approved": bool}`).
+        """Run one turn (new text) or continue a paused one (`resume=Decision(approved=...)`; a dict of
+        the same fields is accepted).
 
+        `asked_by` is who is asking (default: the assistant's surface and user); it is also who
+        answers approvals that do not say otherwise (`ApprovalRequest.approve(by=...)`, a resume
+        without `by`). A resumed change stays attributed to whoever asked for it in the first place.
         Yields events as they happen and always ends with TurnDone, even when the model or a
         backend fails.
         """
         if (text is None) == (resume is None):
             raise ValueError("pass either text or resume")
-        config = {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+        caller = asked_by or self.identity
+        config = self._config(thread_id, caller)
         turn = Turn(thread_id)
         pending = False
         try:
@@ -185,7 +221,8 @@ class Assistant:
                 if waiting is None:
                     payload = turn_input(text)
                 else:  # the text answers the change left waiting (after a restart, say), or is asked again
-                    request = self._request(waiting.value, answer=verdict(text), asked_before=True)
+                    change = PendingChange.model_validate(waiting.value)
+                    request = self._request(change, answer=verdict(text), asked_before=True)
                     if request.decision is None:
                         yield request  # shown again; the front end may answer it right now
                     if request.decision is None:
@@ -193,15 +230,19 @@ class Assistant:
                         for event in self._still_waiting(request, turn):
                             yield event
                     else:
-                        yield self._approval_result(waiting.value, request.decision)
-                        payload = Command(resume={waiting.id: request.decision})
+                        decision = _answered(request.decision, caller)
+                        yield self._approval_result(change, decision)
+                        payload = Command(resume={waiting.id: decision.model_dump(mode="json")})
+                        config = self._config(thread_id, change.asked_by or caller)
             else:
                 intr = await self._pending(config)
                 if intr is None:
                     raise ValueError(f"thread {thread_id!r} has no pending approval")
-                decision = dict(resume or {})
-                yield self._approval_result(intr.value, decision)
-                payload = Command(resume={intr.id: decision})
+                change = PendingChange.model_validate(intr.value)
+                decision = _answered(Decision.model_validate(resume), caller)
+                yield self._approval_result(change, decision)
+                payload = Command(resume={intr.id: decision.model_dump(mode="json")})
+                config = self._config(thread_id, change.asked_by or caller)
             while payload is not None:
                 self._settled.discard(thread_id)
                 interrupts: list[Any] = []
@@ -212,15 +253,17 @@ class Assistant:
                     self._settled.add(thread_id)
                     break
                 intr = interrupts[0]
-                request = self._request(intr.value)
+                change = PendingChange.model_validate(intr.value)
+                request = self._request(change)
                 waited = time.perf_counter()
                 yield request
                 turn.approval_wait_ms += (time.perf_counter() - waited) * 1000
                 if request.decision is None:
                     pending = True
                     break
-                yield self._approval_result(intr.value, request.decision)
-                payload = Command(resume={intr.id: request.decision})
+                decision = _answered(request.decision, caller)
+                yield self._approval_result(change, decision)
+                payload = Command(resume={intr.id: decision.model_dump(mode="json")})
         except Exception as exc:  # never let a failure kill the front end's loop
             if isinstance(exc, sqlite3.Error):
                 exc = state_store_error(self.threads.path, exc)
@@ -253,11 +296,18 @@ class Assistant:
             events.append(event)
         return events
 
+    @staticmethod
+    def _config(thread_id: str, asked_by: Identity) -> dict[str, Any]:
+        """The graph's run config: the thread, and who asked (the tools node attributes calls to them)."""
+        return {"configurable": {"thread_id": thread_id, ASKED_BY: asked_by}, "recursion_limit": RECURSION_LIMIT}
+
     def _request(
-        self, value: dict[str, Any], answer: bool | None = None, *, asked_before: bool = False
+        self, change: PendingChange, answer: bool | None = None, *, asked_before: bool = False
     ) -> ApprovalRequest:
-        """The approval request for an interrupt, already answered when `answer` is not None."""
-        request = ApprovalRequest(**self.masker.data(value), asked_before=asked_before)
+        """The approval request for a change waiting in the graph, already answered when `answer` is not None."""
+        request = ApprovalRequest.model_validate(
+            {**self.masker.data(change.model_dump()), "asked_before": asked_before}
+        )
         if answer is True:
             request.approve()
         elif answer is False:
@@ -277,12 +327,13 @@ class Assistant:
         state = await self._graph.aget_state(config)
         return state.interrupts[0] if state.interrupts else None
 
-    def _approval_result(self, value: dict[str, Any], decision: dict[str, Any]) -> ApprovalResult:
+    def _approval_result(self, change: PendingChange, decision: Decision) -> ApprovalResult:
         return ApprovalResult(
-            call_id=value.get("call_id", ""),
-            tool=value.get("tool", ""),
-            approved=bool(decision.get("approved")),
-            reason=decision.get("reason"),
+            call_id=change.call_id,
+            tool=change.tool,
+            approved=decision.approved,
+            reason=decision.reason,
+            by=decision.by,
         )
 
     async def _run(
@@ -305,7 +356,9 @@ class Assistant:
                         turn.streamed.add(agent)
                         yield AssistantText(agent=agent, delta=self.masker.text(delta))
                 continue
-            event = translate(chunk, turn, self.masker, self.audit)
+            if not isinstance(chunk, BaseEvent):
+                continue
+            event = accept(chunk, turn, self.masker)
             if event is not None:
                 if isinstance(event, AssistantMessage) and event.agent not in turn.streamed:
                     yield AssistantText(agent=event.agent, delta=event.text)
@@ -338,4 +391,9 @@ class Assistant:
 
     async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
         intr = await self._pending({"configurable": {"thread_id": thread_id}})
-        return self._request(intr.value, asked_before=True) if intr is not None else None
+        return self._request(PendingChange.model_validate(intr.value), asked_before=True) if intr is not None else None
+
+
+def _answered(decision: Decision, caller: Identity) -> Decision:
+    """`decision` with who answered it: as given, or whoever the turn is streamed for."""
+    return decision if decision.by is not None else decision.model_copy(update={"by": caller})

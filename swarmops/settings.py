@@ -265,7 +265,7 @@ class Settings(BaseSettings):
 
     def public_view(self) -> dict[str, Any]:
         """Resolved settings for display: secrets masked, paths as strings."""
-        from swarmops.masking import mask_value
+        from tools.masking import mask_value
 
         view: dict[str, Any] = {}
         for name in type(self).model_fields:

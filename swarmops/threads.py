@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from swarmops.masking import Masker
 from swarmops.privacy import touch_private
+from tools.masking import Masker
 
 
 @dataclass(frozen=True)

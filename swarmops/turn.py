@@ -1,23 +1,29 @@
-"""What one turn accumulates while it streams, and how graph payloads become typed events."""
+"""What one turn accumulates while it streams, and how the graph's events reach a front end."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
-from swarmops.audit import AuditLog
-from swarmops.events import (
+from agents.events import (
     AssistantMessage,
+    BaseEvent,
     ErrorEvent,
     Event,
     Handoff,
+    ModelCall,
     Status,
     ToolCall,
     ToolProgress,
     ToolResultEvent,
 )
-from swarmops.masking import Masker
+from tools.masking import Masker
+
+E = TypeVar("E", bound=BaseEvent)
+
+#: The graph's events a front end is shown (approvals and TurnDone come from the session itself).
+_SHOWN = (Handoff, ToolCall, ToolResultEvent, ToolProgress, AssistantMessage, ErrorEvent, Status)
 
 
 @dataclass
@@ -35,7 +41,6 @@ class Turn:
     #: Every agent message of the turn, in order: the whole answer the user saw.
     final_text: str = ""
     streamed: set[str] = field(default_factory=set)
-    calls: dict[str, ToolCall] = field(default_factory=dict)
     #: The first thing that went wrong (already masked), for TurnDone.error and exit codes.
     error: str | None = None
 
@@ -43,54 +48,32 @@ class Turn:
         self.error = self.error or message
 
 
-def translate(raw: dict[str, Any], turn: Turn, masker: Masker, audit: AuditLog | None) -> Event | None:
-    """One custom-stream payload from the graph as a typed, masked event (None: counted, not shown).
+def masked(event: E, masker: Masker) -> E:
+    """A copy of `event` with secrets masked in every field (tool output, messages, arguments)."""
+    return type(event).model_validate(masker.data(event.model_dump()))
 
-    Tool results are audit-logged here, with the arguments of their call, so every surface that
-    streams a turn leaves the same trail.
+
+def accept(event: BaseEvent, turn: Turn, masker: Masker) -> Event | None:
+    """A graph event as a front end gets it: masked, and counted into the turn's figures.
+
+    None for what is counted but not shown (model calls) and for anything a front end does not know.
+    Tool calls are audited by the tool gate itself, so every surface leaves the same trail.
     """
-    kind = raw.get("kind")
-    body = {k: v for k, v in raw.items() if k != "kind"}
-    if kind == "model_call":
+    if isinstance(event, ModelCall):
         turn.llm_calls += 1
-        turn.model_ms += body["ms"]
-        turn.input_tokens += body["input_tokens"]
-        turn.output_tokens += body["output_tokens"]
+        turn.model_ms += event.ms
+        turn.input_tokens += event.input_tokens
+        turn.output_tokens += event.output_tokens
         return None
-    body = masker.data(body)
-    if kind == "handoff":
-        return Handoff(**body)
-    if kind == "tool_call":
-        event = ToolCall(**body)
-        turn.calls[event.call_id] = event
-        return event
-    if kind == "tool_result":
-        result = ToolResultEvent(**body)
-        turn.tool_ms += result.duration_ms
-        if result.error and result.error.get("backend_down"):
-            turn.failed(f"{result.tool}: {result.error.get('message')}")
-        call = turn.calls.get(result.call_id)
-        if audit is not None:
-            audit.record(
-                thread=turn.thread_id,
-                agent=result.agent,
-                tool=result.tool,
-                args=call.args if call else None,
-                mutating=call.mutating if call else None,
-                ok=result.ok,
-                error=(result.error or {}).get("code"),
-                duration_ms=round(result.duration_ms, 1),
-            )
-        return result
-    if kind == "tool_progress":
-        return ToolProgress(**body)
-    if kind == "message":
-        turn.final_text = f"{turn.final_text}\n\n{body['text']}" if turn.final_text else body["text"]
-        return AssistantMessage(**body)
-    if kind == "error":
-        error = ErrorEvent(**body)
-        turn.failed(error.message)
-        return error
-    if kind == "status":
-        return Status(**body)
-    return None
+    if not isinstance(event, _SHOWN):
+        return None
+    shown = masked(event, masker)
+    if isinstance(shown, ToolResultEvent):
+        turn.tool_ms += shown.duration_ms
+        if shown.error is not None and shown.error.backend_down:
+            turn.failed(f"{shown.tool}: {shown.error.message}")
+    elif isinstance(shown, AssistantMessage):
+        turn.final_text = f"{turn.final_text}\n\n{shown.text}" if turn.final_text else shown.text
+    elif isinstance(shown, ErrorEvent):
+        turn.failed(shown.message)
+    return shown

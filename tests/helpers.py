@@ -12,12 +12,12 @@ from minio import Minio
 
 from agents.registry import Specialist
 from agents.storage import storage_specialist
-from swarmops.audit import AuditLog
 from swarmops.checkpoints import open_checkpointer
 from swarmops.events import ApprovalRequest, Event
-from swarmops.masking import Masker
 from swarmops.session import Assistant
 from swarmops.threads import ThreadStore
+from tools.audit import AuditLog
+from tools.masking import Masker
 from tools.storage import StorageContext, make_minio_client
 
 

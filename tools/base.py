@@ -143,9 +143,11 @@ class ToolResult(BaseModel):
 class ToolSpec(Generic[ArgsT, CtxT]):
     """One tool: its schema, implementation and safety class.
 
-    `mutating` tools change state and must be approved by a person before they run; `preview`
-    describes, in one or two sentences, exactly what will change (checked against the backend,
-    e.g. "overwrites the existing 1.2 KB object").
+    `mutating` tools change state and must be approved by a person before they run (tools.gate
+    enforces it); it is declared by each tool, never inferred, and tests/tools/test_mutation_declared.py
+    checks the declaration against real backends. Every mutating tool has a `preview` saying, in one
+    or two sentences, exactly what will change (checked against the backend, e.g. "overwrites the
+    existing 1.2 KB object"); a read-only tool may have one too.
     """
 
     name: str
@@ -153,11 +155,17 @@ class ToolSpec(Generic[ArgsT, CtxT]):
     args_schema: type[ArgsT]
     func: Callable[[ArgsT, CtxT], Any]
     group: str
-    mutating: bool = False
+    #: Required, by keyword: every tool says whether it changes state.
+    mutating: bool = field(kw_only=True)
     preview: Callable[[ArgsT, CtxT], str] | None = None
     #: Translates backend exceptions into ToolFailure (with suggestions); returns None to pass.
     on_error: Callable[[Exception, ArgsT, CtxT], ToolFailure | None] | None = None
     examples: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Declared, never inferred: a change nobody can describe cannot be approved knowingly.
+        if self.mutating and self.preview is None:
+            raise ValueError(f"tool {self.name!r} is mutating and has no preview: say what it will change")
 
 
 def _validation_failure(spec: ToolSpec[Any, Any], exc: ValidationError) -> ToolFailure:

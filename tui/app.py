@@ -14,7 +14,7 @@ import importlib
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -39,6 +39,9 @@ from tui.widgets.prompt import ChatInput
 from tui.widgets.sidebar import ThreadList
 from tui.widgets.status import StatusBar
 from tui.widgets.tool_panel import ToolPanel
+
+if TYPE_CHECKING:
+    from swarmops.events import Decision
 
 #: Set as early as possible so "ready" is measured from launch.
 LAUNCHED = time.perf_counter()
@@ -153,7 +156,7 @@ class SwarmopsApp(App[None]):
         from swarmops.settings import Settings
 
         settings = self._settings or Settings()
-        return lambda: Assistant.open(settings, read_only=self._read_only or None)
+        return lambda: Assistant.open(settings, read_only=self._read_only or None, surface="chat")
 
     async def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
@@ -191,7 +194,10 @@ class SwarmopsApp(App[None]):
         if future.cancelled() or card is not self._waiting_card or self.assistant is None:
             return  # answered by a typed yes/no instead, or the thread was left
         self._waiting_card = None
-        decision = {"approved": True} if future.result() else {"approved": False, "reason": "rejected by the user"}
+        from swarmops.events import Decision  # loaded with the assistant, never at start-up
+
+        approved = future.result()
+        decision = Decision(approved=True) if approved else Decision(approved=False, reason="rejected by the user")
         self.turn = self.run_turn(None, resume=decision)
 
     def _settle_waiting_card(self, approved: bool | None) -> None:
@@ -292,7 +298,7 @@ class SwarmopsApp(App[None]):
             self.metrics["first_event_s"] = time.perf_counter() - self._submitted_at
 
     @work(exclusive=True, group="turn", exit_on_error=False)
-    async def run_turn(self, text: str | None, resume: dict[str, Any] | None = None) -> str:
+    async def run_turn(self, text: str | None, resume: Decision | None = None) -> str:
         from swarmops import events as ev
 
         self.busy = True
@@ -349,8 +355,8 @@ class SwarmopsApp(App[None]):
                         truncated=event.truncated,
                         duration_ms=event.duration_ms,
                     )
-                    code = (event.error or {}).get("code", "")
-                    status.backends[event.agent] = "unreachable" if "Unreachable" in code else "ok"
+                    down = event.error is not None and event.error.backend_down
+                    status.backends[event.agent] = "unreachable" if down else "ok"
                     status.refresh_status()
                 elif isinstance(event, ev.ApprovalRequest):
                     await stop_stream()

@@ -92,6 +92,7 @@ class Worker:
                 specialists=backends.specialists(),
                 architecture=self.options.architecture,
                 model_retry=self.options.model_retry,
+                surface="eval",
             ) as assistant:
                 self.assistant = assistant
                 yield self

@@ -34,7 +34,12 @@ def _whoami(_: NoArgs, ctx: NotesContext) -> dict[str, str]:
 
 
 NOTES_TOOL = ToolSpec(
-    name="whoami", description="Which notes backend this is.", args_schema=NoArgs, func=_whoami, group="notes"
+    name="whoami",
+    description="Which notes backend this is.",
+    args_schema=NoArgs,
+    func=_whoami,
+    group="notes",
+    mutating=False,
 )
 
 
@@ -89,7 +94,7 @@ async def test_mutating_tool_waits_for_approval_and_reject_changes_nothing(tmp_p
     assert kinds.index("approval_request") < kinds.index("tool_call")
     assert not raw_client(s3_endpoint).bucket_exists("nope")
     result = of_type(events, "tool_result")[0]
-    assert not result.ok and result.error["code"] == "Rejected"
+    assert not result.ok and result.error.code == "Rejected"
     told = [m for m in model.calls[1]["messages"] if isinstance(m, ToolMessage)][-1]
     assert json.loads(told.content)["error"]["code"] == "Rejected"
 
@@ -113,7 +118,7 @@ async def test_read_only_hides_mutating_tools_and_refuses_them(tmp_path: Path, s
     assert not {"create_bucket", "delete_bucket", "upload", "delete_objects"} & bound
     assert "create_bucket" not in model.calls[0]["messages"][0].content  # nor named in the roster
     assert not of_type(events, "approval_request")
-    assert of_type(events, "tool_result")[0].error["code"] == "ReadOnly"
+    assert of_type(events, "tool_result")[0].error.code == "ReadOnly"
     assert not raw_client(s3_endpoint).bucket_exists("read-only-try")
 
 
@@ -137,8 +142,8 @@ async def test_unknown_tool_is_reported_with_suggestions_from_every_area(tmp_pat
     async with _flat(tmp_path, s3_endpoint, model) as assistant:
         events = await run_turn(assistant, "t", "x")
     error = of_type(events, "tool_result")[0].error
-    assert error["code"] == "UnknownTool" and "list_buckets" in error["suggestions"]
-    assert error["message"] == "assistant has no tool 'list_bucket'."
+    assert error.code == "UnknownTool" and "list_buckets" in error.suggestions
+    assert error.message == "assistant has no tool 'list_bucket'."
 
 
 async def test_step_budget_ends_the_turn_with_an_answer(tmp_path: Path, s3_endpoint: str) -> None:

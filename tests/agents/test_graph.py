@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
 from agents.registry import Specialist
 from agents.scripted import ScriptedChatModel, call, say
 from agents.storage import storage_specialist
+from swarmops.events import Decision
 from tests.helpers import assistant_for, of_type, raw_client, run_turn, storage_ctx
 from tools.storage import STORAGE_TOOLS
 
@@ -122,7 +123,7 @@ async def test_rejected_change_changes_nothing_and_the_model_is_told(tmp_path: P
         events = await run_turn(assistant, "t", "create nope", decide=lambda e: False)
     assert not raw_client(s3_endpoint).bucket_exists("nope")
     result = of_type(events, "tool_result")[0]
-    assert not result.ok and result.error["code"] == "Rejected"
+    assert not result.ok and result.error.code == "Rejected"
     told = _tool_messages(model, 2)[-1]
     assert json.loads(told.content)["error"]["code"] == "Rejected"
 
@@ -142,7 +143,7 @@ async def test_unanswered_approval_stays_pending_and_can_be_answered_later(tmp_p
         pending = await assistant.pending_approval("t")
         assert pending is not None and pending.tool == "create_bucket"
         assert not raw_client(s3_endpoint).bucket_exists("later")
-        resumed = [e async for e in assistant.astream("t", resume={"approved": True})]
+        resumed = [e async for e in assistant.astream("t", resume=Decision(approved=True))]
     assert raw_client(s3_endpoint).bucket_exists("later")
     assert resumed[-1].final_text == "Done." and not resumed[-1].pending_approval
 
@@ -161,7 +162,7 @@ async def test_read_only_hides_mutating_tools_and_refuses_them(tmp_path: Path, s
     bound = model.calls[1]["tools"]
     assert "list_buckets" in bound and not {"create_bucket", "delete_bucket", "upload", "delete_objects"} & set(bound)
     assert not of_type(events, "approval_request")
-    assert of_type(events, "tool_result")[0].error["code"] == "ReadOnly"
+    assert of_type(events, "tool_result")[0].error.code == "ReadOnly"
     assert not raw_client(s3_endpoint).bucket_exists("read-only-try")
 
 
@@ -172,7 +173,7 @@ async def test_unknown_tool_is_reported_with_suggestions(tmp_path: Path, s3_endp
     async with assistant_for(tmp_path, model, endpoint=s3_endpoint) as assistant:
         events = await run_turn(assistant, "t", "x")
     error = of_type(events, "tool_result")[0].error
-    assert error["code"] == "UnknownTool" and "list_buckets" in error["suggestions"]
+    assert error.code == "UnknownTool" and "list_buckets" in error.suggestions
 
 
 async def test_model_failure_is_reported_and_the_thread_keeps_working(tmp_path: Path, s3_endpoint: str) -> None:

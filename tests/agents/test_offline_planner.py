@@ -71,7 +71,7 @@ async def test_error_is_reported_with_the_closest_names(tmp_path: Path, s3_endpo
     async with assistant_for(tmp_path, OfflinePlanner(), endpoint=s3_endpoint) as assistant:
         events = await run_turn(assistant, "t", "what is in demo-dta?")
     result = of_type(events, "tool_result")[0]
-    assert result.error["code"] == "NoSuchBucket" and "demo-data" in result.error["suggestions"]
+    assert result.error.code == "NoSuchBucket" and "demo-data" in result.error.suggestions
     assert "demo-data" in events[-1].final_text
 
 
@@ -99,7 +99,7 @@ async def test_unreachable_store_fails_fast_and_the_session_keeps_working(tmp_pa
         took = time.monotonic() - start
         after = await run_turn(assistant, "t", "hello")
     result = of_type(events, "tool_result")[0]
-    assert result.error["code"] == "StorageUnreachable" and f"127.0.0.1:{port}" in result.error["message"]
+    assert result.error.code == "StorageUnreachable" and f"127.0.0.1:{port}" in result.error.message
     assert took < 5
     assert "doctor" in events[-1].final_text
     assert after[-1].final_text.startswith("Hello")

@@ -9,11 +9,11 @@ import pytest
 
 from swarmops.backends import Backends
 from swarmops.doctor import Check, check_kfp, check_model, check_storage, run_check
-from swarmops.masking import Masker
 from swarmops.settings import Settings
 from tests.plugins.openai_stub import OpenAIStub
 from tests.plugins.silent_server import SilentServer, closed_port
 from tests.swarmops.test_cli import empty_config, swarmops
+from tools.masking import Masker
 
 #: What a raw exception leaking into the report looks like.
 REPRS = ("MaxRetryError", "HTTPConnectionPool", "NewConnectionError", "ConnectError", "object at 0x", "Traceback")

@@ -30,7 +30,7 @@ async def test_a_call_the_model_got_wrong_is_not_a_turn_error(tmp_path: Path, s3
     )
     async with assistant_for(tmp_path, model, endpoint=s3_endpoint) as assistant:
         events = await run_turn(assistant, "t", "what is in nope?")
-    assert of_type(events, "tool_result")[0].error["backend_down"] is False
+    assert of_type(events, "tool_result")[0].error.backend_down is False
     assert events[-1].error is None
 
 
@@ -42,7 +42,7 @@ async def test_a_backend_that_was_down_makes_the_turn_an_error(tmp_path: Path) -
     async with assistant_for(tmp_path, model, endpoint=endpoint) as assistant:
         events = await run_turn(assistant, "t", "list my buckets")
     result = of_type(events, "tool_result")[0]
-    assert result.error["backend_down"] is True
+    assert result.error.backend_down is True
     done = events[-1]
     assert done.error == f"list_buckets: Cannot reach the object store at {endpoint} (connection refused)."
     # The model is told too, so it can say the backend is down rather than retry blindly.

@@ -13,7 +13,7 @@ class Args(BaseModel):
 
 
 def test_invalid_arguments_become_a_structured_error_listing_fields() -> None:
-    spec = ToolSpec("t", "d", Args, lambda a, c: {"ok": True}, "g")
+    spec = ToolSpec("t", "d", Args, lambda a, c: {"ok": True}, "g", mutating=False)
     result = run_tool(spec, {"count": "many"}, None)
     assert not result.ok and result.error.code == "InvalidArguments"
     assert "name" in result.error.message and "count" in result.error.message
@@ -27,9 +27,9 @@ def test_tool_failure_and_unexpected_exceptions_are_results() -> None:
     def crash(a: Args, c: object) -> dict:
         raise KeyError("boom")
 
-    r1 = run_tool(ToolSpec("t", "d", Args, fail, "g"), {"name": "a"}, None)
+    r1 = run_tool(ToolSpec("t", "d", Args, fail, "g", mutating=False), {"name": "a"}, None)
     assert (r1.error.code, r1.error.hint, r1.error.suggestions) == ("Nope", "try x", ["x"])
-    r2 = run_tool(ToolSpec("t", "d", Args, crash, "g"), {"name": "a"}, None)
+    r2 = run_tool(ToolSpec("t", "d", Args, crash, "g", mutating=False), {"name": "a"}, None)
     assert not r2.ok and r2.error.code == "KeyError"
 
 
@@ -37,7 +37,9 @@ def test_on_error_maps_backend_exceptions() -> None:
     def crash(a: Args, c: object) -> dict:
         raise ConnectionError("refused")
 
-    spec = ToolSpec("t", "d", Args, crash, "g", on_error=lambda e, a, c: ToolFailure("Down", f"server: {e}"))
+    spec = ToolSpec(
+        "t", "d", Args, crash, "g", mutating=False, on_error=lambda e, a, c: ToolFailure("Down", f"server: {e}")
+    )
     assert run_tool(spec, {"name": "a"}, None).error.code == "Down"
     preview_spec = ToolSpec(
         "t",
@@ -63,7 +65,7 @@ def test_a_preview_that_finds_the_call_cannot_succeed_says_so() -> None:
 
 def test_oversized_results_keep_their_structure() -> None:
     rows = [{"key": f"object-{i:05d}", "size": i} for i in range(5000)]
-    spec = ToolSpec("t", "d", Args, lambda a, c: {"objects": rows, "count": 5000}, "g")
+    spec = ToolSpec("t", "d", Args, lambda a, c: {"objects": rows, "count": 5000}, "g", mutating=False)
     result = run_tool(spec, {"name": "a"}, None)
     assert result.truncated and result.data["count"] == 5000
     assert 0 < len(result.data["objects"]) < 5000 and result.data["objects"][0] == rows[0]
@@ -85,7 +87,7 @@ def test_progress_reaches_the_listener_and_is_silent_without_one() -> None:
         report_progress(f"working on {a.name}")
         return {"done": True}
 
-    spec = ToolSpec("t", "d", Args, slow, "g")
+    spec = ToolSpec("t", "d", Args, slow, "g", mutating=False)
     heard: list[str] = []
     with progress_to(heard.append):
         assert run_tool(spec, {"name": "x"}, None).ok
@@ -110,6 +112,15 @@ def test_a_looping_tool_stops_when_its_caller_gives_up() -> None:
         return {"rounds": len(rounds)}
 
     with progress_to(lambda m: None, stop):
-        result = run_tool(ToolSpec("t", "d", Args, poll, "g"), {"name": "x"}, None)
+        result = run_tool(ToolSpec("t", "d", Args, poll, "g", mutating=False), {"name": "x"}, None)
     assert result.data["rounds"] == 3
     assert not cancelled()  # outside the run nobody has cancelled anything
+
+
+def test_mutation_is_declared_and_a_mutating_tool_must_say_what_it_changes() -> None:
+    import pytest
+
+    with pytest.raises(TypeError):
+        ToolSpec("t", "d", Args, lambda a, c: {}, "g")  # type: ignore[call-arg]  # no mutating=: refused
+    with pytest.raises(ValueError, match="no preview"):
+        ToolSpec("t", "d", Args, lambda a, c: {}, "g", mutating=True)

@@ -174,6 +174,7 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         SearchArgs,
         search_docs,
         "docs",
+        mutating=False,
     ),
     ToolSpec(
         "list_sources",
@@ -181,6 +182,7 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         ListSourcesArgs,
         list_sources,
         "docs",
+        mutating=False,
     ),
     ToolSpec(
         "index_documents",

@@ -85,17 +85,20 @@ def kfp_tool(
     args_schema: type[ArgsT],
     func: Callable[[ArgsT, KfpContext], Any],
     *,
+    mutating: bool,
     preview: Callable[[ArgsT, KfpContext], str] | None = None,
     examples: list[str] | None = None,
 ) -> ToolSpec[ArgsT, KfpContext]:
-    """A ToolSpec with the kfp group, error mapping, and mutating when it has a preview."""
+    """A ToolSpec with the kfp group and error mapping. `mutating` is declared by every tool (whether it
+    changes state is a fact about the tool, not about whether it has a preview); a mutating tool must
+    have a preview, which ToolSpec checks."""
     return ToolSpec(
         name=name,
         description=description,
         args_schema=args_schema,
         func=func,
         group="kfp",
-        mutating=preview is not None,
+        mutating=mutating,
         preview=preview,
         on_error=map_kfp_error,
         examples=examples or [],

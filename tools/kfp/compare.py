@@ -94,5 +94,6 @@ COMPARE_RUNS = kfp_tool(
     "accuracy), with the best run per metric (higher is better for accuracy/f1, lower for loss/error).",
     CompareRunsArgs,
     compare_runs,
+    mutating=False,
     examples=["compare my last two iris runs", "which run had the best accuracy?"],
 )

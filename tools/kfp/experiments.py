@@ -70,6 +70,7 @@ LIST_EXPERIMENTS = kfp_tool(
     "List experiments (the folders runs are grouped in), newest first.",
     ListExperimentsArgs,
     list_experiments,
+    mutating=False,
 )
 CREATE_EXPERIMENT = kfp_tool(
     "create_experiment",
@@ -77,5 +78,6 @@ CREATE_EXPERIMENT = kfp_tool(
     "nothing changes. submit_run creates a missing experiment itself, so this is rarely needed first.",
     CreateExperimentArgs,
     create_experiment,
+    mutating=True,
     preview=preview_create_experiment,
 )

@@ -80,5 +80,6 @@ GET_TASK_LOGS = kfp_tool(
     "failed or what a task printed.",
     GetTaskLogsArgs,
     get_task_logs,
+    mutating=False,
     examples=["show the logs of the train step of my last run", "why did it fail?"],
 )

@@ -82,6 +82,7 @@ LIST_PIPELINES = kfp_tool(
     "Use it to find what can be run, or when a pipeline name is not recognised.",
     ListPipelinesArgs,
     list_pipelines,
+    mutating=False,
     examples=["what pipelines are there?", "is there an iris pipeline?"],
 )
 GET_PIPELINE = kfp_tool(
@@ -90,5 +91,6 @@ GET_PIPELINE = kfp_tool(
     "tasks/components and its versions. Call it before submit_run to know which parameters it accepts.",
     GetPipelineArgs,
     get_pipeline,
+    mutating=False,
     examples=["what parameters does iris take?"],
 )

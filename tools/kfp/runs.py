@@ -123,6 +123,7 @@ LIST_RUNS = kfp_tool(
     "find runs by name (e.g. for compare_runs) or to see what is running.",
     ListRunsArgs,
     list_runs,
+    mutating=False,
     examples=["what's running?", "my failed runs", "last 5 iris runs"],
 )
 GET_RUN = kfp_tool(
@@ -131,6 +132,7 @@ GET_RUN = kfp_tool(
     "lines if it failed, and its output artifacts (s3:// URIs) in the object store.",
     GetRunArgs,
     get_run,
+    mutating=False,
     examples=["how did my last run go?", "why did run 'iris 2024-05-01 10:00:00' fail?"],
 )
 TERMINATE_RUN = kfp_tool(
@@ -138,5 +140,6 @@ TERMINATE_RUN = kfp_tool(
     "Stop a pending or running run (it ends CANCELED). Fails with the run's state if it already finished.",
     TerminateRunArgs,
     terminate_run,
+    mutating=True,
     preview=preview_terminate_run,
 )

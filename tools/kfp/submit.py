@@ -105,6 +105,7 @@ SUBMIT_RUN = kfp_tool(
     "expected inputs listed. Returns the run id and name; follow with wait_for_run to get the outcome.",
     SubmitRunArgs,
     submit_run,
+    mutating=True,
     preview=preview_submit_run,
     examples=["run iris with 50 trees", "run data-validation on bucket raw key data/train.csv"],
 )

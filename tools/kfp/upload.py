@@ -158,6 +158,7 @@ UPLOAD_PIPELINE = kfp_tool(
     "@dsl.pipeline function (compiled automatically). If the name is taken, use upload_pipeline_version.",
     UploadPipelineArgs,
     upload_pipeline,
+    mutating=True,
     preview=preview_upload_pipeline,
     examples=["upload pipelines/train.py", "upload my_pipeline.yaml as 'churn'"],
 )
@@ -167,6 +168,7 @@ UPLOAD_PIPELINE_VERSION = kfp_tool(
     "function. Runs then use this newest version unless told otherwise.",
     UploadVersionArgs,
     upload_pipeline_version,
+    mutating=True,
     preview=preview_upload_version,
     examples=["upload train.py as a new version of churn"],
 )

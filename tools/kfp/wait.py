@@ -120,6 +120,7 @@ WAIT_FOR_RUN = kfp_tool(
     "get_run. Never hangs: after timeout_seconds it returns the last known state with timed_out=true.",
     WaitForRunArgs,
     wait_for_run,
+    mutating=False,
     examples=["wait for my run to finish", "what accuracy did the run get?"],
 )
 

@@ -134,6 +134,7 @@ LIST_BUCKETS = storage_tool(
     "names a bucket you have not seen, or to check a bucket exists.",
     ListBucketsArgs,
     list_buckets,
+    mutating=False,
 )
 CREATE_BUCKET = storage_tool(
     "create_bucket",
@@ -141,6 +142,7 @@ CREATE_BUCKET = storage_tool(
     "exists or the name breaks S3 naming rules (the error says which rule).",
     CreateBucketArgs,
     create_bucket,
+    mutating=True,
     preview=preview_create_bucket,
 )
 DELETE_BUCKET = storage_tool(
@@ -149,5 +151,6 @@ DELETE_BUCKET = storage_tool(
     "objects and versions; use force only when the user clearly wants the contents gone.",
     DeleteBucketArgs,
     delete_bucket,
+    mutating=True,
     preview=preview_delete_bucket,
 )

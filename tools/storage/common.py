@@ -97,17 +97,20 @@ def storage_tool(
     args_schema: type[ArgsT],
     func: Callable[[ArgsT, StorageContext], Any],
     *,
+    mutating: bool,
     preview: Callable[[ArgsT, StorageContext], str] | None = None,
     examples: list[str] | None = None,
 ) -> ToolSpec[ArgsT, StorageContext]:
-    """A ToolSpec with the storage group, error mapping, and mutating when it has a preview."""
+    """A ToolSpec with the storage group and error mapping. `mutating` is declared by every tool (whether it
+    changes state is a fact about the tool, not about whether it has a preview); a mutating tool must
+    have a preview, which ToolSpec checks."""
     return ToolSpec(
         name=name,
         description=description,
         args_schema=args_schema,
         func=func,
         group="storage",
-        mutating=preview is not None,
+        mutating=mutating,
         preview=preview,
         on_error=map_storage_error,
         examples=examples or [],

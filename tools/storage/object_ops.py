@@ -214,6 +214,7 @@ COPY_OBJECT = storage_tool(
     "duplicate or promote an artifact, e.g. from staging to production.",
     CopyArgs,
     copy_object,
+    mutating=True,
     preview=preview_copy_object,
 )
 MOVE_OBJECT = storage_tool(
@@ -222,6 +223,7 @@ MOVE_OBJECT = storage_tool(
     "rename a key or relocate an object between buckets.",
     CopyArgs,
     move_object,
+    mutating=True,
     preview=preview_move_object,
 )
 DELETE_OBJECTS = storage_tool(
@@ -230,5 +232,6 @@ DELETE_OBJECTS = storage_tool(
     "confirm what matches; keys that do not exist are reported as not_found.",
     DeleteObjectsArgs,
     delete_objects,
+    mutating=True,
     preview=preview_delete_objects,
 )

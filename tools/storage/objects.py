@@ -127,6 +127,7 @@ LIST_OBJECTS = storage_tool(
     "find keys before reading, downloading or deleting; set recursive=false to browse folder by folder.",
     ListObjectsArgs,
     list_objects,
+    mutating=False,
 )
 STAT_OBJECT = storage_tool(
     "stat_object",
@@ -134,6 +135,7 @@ STAT_OBJECT = storage_tool(
     "Use it to check an object exists or inspect it without reading its content.",
     StatObjectArgs,
     stat_object,
+    mutating=False,
 )
 PRESIGN_URL = storage_tool(
     "presign_url",
@@ -141,4 +143,5 @@ PRESIGN_URL = storage_tool(
     "user wants to share an object or open it in a browser.",
     PresignArgs,
     presign_url,
+    mutating=False,
 )

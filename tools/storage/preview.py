@@ -185,4 +185,5 @@ PREVIEW_OBJECT = storage_tool(
     "and type for binary files. Reads at most max_bytes, so it is safe on huge objects.",
     PreviewArgs,
     preview_object,
+    mutating=False,
 )

@@ -113,11 +113,13 @@ GET_OBJECT_TAGS = storage_tool(
     "labelled, e.g. its stage or owner.",
     GetTagsArgs,
     get_object_tags,
+    mutating=False,
 )
 SET_OBJECT_TAGS = storage_tool(
     "set_object_tags",
     "Set or merge tags on one object. Use replace=false to add labels while keeping the existing ones.",
     SetTagsArgs,
     set_object_tags,
+    mutating=True,
     preview=preview_set_object_tags,
 )

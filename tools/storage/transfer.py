@@ -362,6 +362,7 @@ UPLOAD = storage_tool(
     "local data or artifacts in object storage.",
     UploadArgs,
     upload,
+    mutating=True,
     preview=preview_upload,
 )
 DOWNLOAD = storage_tool(
@@ -370,5 +371,6 @@ DOWNLOAD = storage_tool(
     "user wants a copy of stored data on this machine.",
     DownloadArgs,
     download,
+    mutating=True,
     preview=preview_download,
 )

@@ -70,6 +70,7 @@ GET_BUCKET_VERSIONING = storage_tool(
     "deleting or overwriting data the user may want to recover.",
     GetVersioningArgs,
     get_bucket_versioning,
+    mutating=False,
 )
 SET_BUCKET_VERSIONING = storage_tool(
     "set_bucket_versioning",
@@ -77,5 +78,6 @@ SET_BUCKET_VERSIONING = storage_tool(
     "keeping) previous versions of overwritten or deleted objects.",
     SetVersioningArgs,
     set_bucket_versioning,
+    mutating=True,
     preview=preview_set_bucket_versioning,
 )

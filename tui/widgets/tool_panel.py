@@ -7,11 +7,14 @@ hint and suggestions. Long results start collapsed so the conversation stays rea
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.syntax import Syntax
 from textual.content import Content
 from textual.widgets import Collapsible, DataTable, Static
+
+if TYPE_CHECKING:
+    from swarmops.events import ToolError
 
 LONG_RESULT_LINES = 12
 MAX_ROWS = 50
@@ -60,19 +63,21 @@ class ToolPanel(Collapsible):
         self.title = self._panel_title(f"… {message}")
 
     async def show_result(
-        self, *, ok: bool, data: Any, error: dict[str, Any] | None, truncated: bool, duration_ms: float
+        self, *, ok: bool, data: Any, error: ToolError | None, truncated: bool, duration_ms: float
     ) -> None:
         took = f"{duration_ms:.0f} ms" if duration_ms < 10_000 else f"{duration_ms / 1000:.1f} s"
         contents = self.query_one(Collapsible.Contents)
         if not ok:
-            err = error or {}
+            code = error.code if error else "Error"
             self.add_class("error")
-            self.title = self._panel_title(f"✗ {err.get('code')} · {took}")
-            lines = [f"✗ {err.get('code')}: {err.get('message')}"]
-            if err.get("suggestions"):
-                lines.append(f"did you mean: {', '.join(map(str, err['suggestions']))}")
-            if err.get("hint"):
-                lines.append(f"hint: {err['hint']}")
+            self.title = self._panel_title(f"✗ {code} · {took}")
+            lines = [f"✗ {code}: {error.message if error else 'the tool failed'}"]
+            if error and error.suggestions:
+                lines.append(f"did you mean: {', '.join(error.suggestions)}")
+            if error and error.hint:
+                lines.append(f"hint: {error.hint}")
+            if error and error.backend_down:
+                lines.append("the backend could not be reached; the request itself may be fine")
             await contents.mount(Static("\n".join(lines), markup=False, classes="error-text"))
             self.collapsed = False  # errors are always shown
             return

@@ -1,4 +1,4 @@
-from swarmops.masking import Masker
+from tools.masking import Masker
 
 
 def test_known_secret_values_are_scrubbed_anywhere() -> None:
