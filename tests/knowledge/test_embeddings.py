@@ -51,3 +51,34 @@ def test_knowledge_modules_import_without_torch() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+@pytest.mark.skipif(not bf16_supported(), reason="CPU without native bf16: only fp32 is ever loaded")
+def test_first_use_from_several_threads_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """transformers switches torch's process-wide default dtype while it loads a bf16 model; loads
+    and encodes overlapping in threads (eval cases, each with its own backends) used to fail with
+    "mat1 and mat2 must have the same dtype" and could leave the default switched."""
+    import concurrent.futures
+
+    import torch
+
+    from knowledge import embeddings
+
+    monkeypatch.setattr(embeddings, "_MODELS", {})
+    texts = [f"object {i} in bucket raw-data" for i in range(8)]
+
+    def first_use(precision: str) -> np.ndarray:
+        return Embedder(precision).encode(texts)  # type: ignore[arg-type]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(first_use, ["bf16", "fp32", "bf16", "fp32", "bf16", "fp32"]))
+    assert all(r.shape == (8, 384) for r in results)
+    assert torch.get_default_dtype() == torch.float32
+    assert (results[0] * results[1]).sum(axis=1).min() > 0.99
+
+
+def test_embedders_of_one_precision_share_one_loaded_model() -> None:
+    a, b = Embedder("fp32"), Embedder("fp32")
+    a.encode(["x"])
+    b.encode(["y"])
+    assert a._model is b._model
