@@ -1,0 +1,248 @@
+"""Routing without a model call when the request is clear-cut: nearest examples ("semantic routing").
+
+Every specialist and tool carries example requests. A request (or each clause of a multi-part
+request) is compared with all of them as TF-IDF vectors of character n-grams and words, which
+tolerate typos, inflections and word order, and cost well under a millisecond for a few hundred
+examples: no model, no torch. The router decides only when the best specialist wins clearly (an
+absolute score and a margin over the runner-up); otherwise it returns None and the model router
+decides, so an unusual request never gets a confident wrong route. When the best tool inside the
+winning specialist also wins clearly, the part carries that tool as its `intent`: the graph may
+then show a read-only result as rendered, without a final model call.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agents.registry import Specialist
+
+#: Pseudo-specialist for requests that belong to nobody (greetings, out of scope): the model router
+#: must answer those, so a confident "none" is never routed.
+NONE = "none"
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+#: Verbs that start a new step of a request ("upload x and *validate* it"): " and " before one splits.
+_STEP_VERBS = (
+    "upload|download|validate|run|rerun|train|retrain|delete|remove|create|make|copy|move|list|show|tell|wait|"
+    "compare|check|get|fetch|put|tag|share|index|start|stop|cancel|terminate|preview|open|read|describe|"
+    "explain|submit|launch|kick|compile|register|add|set|enable|disable|turn|give|send|store|save"
+)
+_SPLIT = re.compile(
+    r"\s*(?:;(?:\s*(?:and\s+)?then\b)?|,?\s+and\s+then\s+|,?\s+then\s+|,?\s+after\s+that\s+|,?\s+afterwards\s+|,\s*and\s+|"
+    rf"\s+and\s+also\s+|\s+and\s+(?=(?:{_STEP_VERBS})\b))\s*",
+    re.I,
+)
+#: Words by which a request asks for more than one tool's result as it is (an explanation, a choice,
+#: a second step): such a request is answered by the model, never by a rendered result.
+_ASKS_MORE = re.compile(
+    r"\b(and|but|then|also|why|how|explain|compare|best|worst|most|least|biggest|largest|smallest|newest|"
+    r"oldest|summari[sz]e|summary|tell me|should|recommend|if)\b",
+    re.I,
+)
+#: A later clause that builds on an earlier one's outcome ("validate it", "tell me its accuracy").
+_BACK_REFERENCE = re.compile(r"\b(it|its|that|those|them|this|these|the result|the output|there)\b", re.I)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "our",
+        "your",
+        "me",
+        "i",
+        "we",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "please",
+        "pls",
+        "can",
+        "you",
+        "could",
+        "would",
+        "it",
+        "is",
+    ]
+)
+
+
+def clauses_of(text: str) -> list[str]:
+    """The parts a request reads as ("upload x; then validate it" is two), for routing each."""
+    return [c for c in _SPLIT.split(text.strip()) if c and c.strip()] or [text]
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    agent: str
+    tool: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a request and who does it; `intent` is the tool when that is clear-cut too."""
+
+    agent: str
+    task: str
+    intent: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    agent: str
+    score: float
+    margin: float
+    tool: str | None
+    tool_margin: float
+
+
+def _features(text: str) -> Counter[str]:
+    norm = " ".join(text.lower().split())
+    padded = f" {norm} "
+    grams: Counter[str] = Counter()
+    for n in (3, 4, 5):
+        grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    words = [w for w in _WORD.findall(norm) if w not in _STOP]
+    grams.update(f"w:{w}" for w in words)
+    grams.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return grams
+
+
+class _Index:
+    """TF-IDF vectors (sublinear tf, l2-normalised) with cosine similarity, in plain Python.
+
+    Document frequency is counted over classes (a specialist, or "none"), not examples: a word
+    every storage example shares ("bucket") must weigh more, not less, and one every class uses
+    ("list", "show") must weigh little.
+    """
+
+    def __init__(self, texts: Sequence[str], classes: Sequence[str]) -> None:
+        counts = [_features(t) for t in texts]
+        seen: dict[str, set[str]] = {}
+        for c, label in zip(counts, classes, strict=True):
+            for g in c:
+                seen.setdefault(g, set()).add(label)
+        n = len(set(classes))
+        self._idf = {g: math.log((1 + n) / (1 + len(labels))) + 1 for g, labels in seen.items()}
+        self._vectors = [self._vector(c) for c in counts]
+
+    def _vector(self, counts: Counter[str]) -> dict[str, float]:
+        vec = {g: (1 + math.log(c)) * self._idf[g] for g, c in counts.items() if g in self._idf}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {g: v / norm for g, v in vec.items()}
+
+    def similarities(self, text: str) -> list[float]:
+        query = self._vector(_features(text))
+        return [sum(w * vec.get(g, 0.0) for g, w in query.items()) for vec in self._vectors]
+
+
+def _best(
+    examples: Sequence[Example], scores: Sequence[float], label: Callable[[Example], str]
+) -> tuple[str, float, float]:
+    """(best label, its score, its margin over the runner-up label), scoring a label by its nearest example."""
+    best: dict[str, float] = {}
+    for example, score in zip(examples, scores, strict=True):
+        key = label(example)
+        best[key] = max(best.get(key, 0.0), score)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ranked[0][0], ranked[0][1], ranked[0][1] - runner_up
+
+
+class FastRouter:
+    """Nearest-example routing with thresholds: decide only when the winner is clear."""
+
+    def __init__(
+        self,
+        examples: Iterable[Example],
+        *,
+        min_score: float = 0.42,
+        min_margin: float = 0.08,
+        min_tool_margin: float = 0.1,
+    ) -> None:
+        self.examples = [e for e in examples if e.text.strip()]
+        self.min_score, self.min_margin, self.min_tool_margin = min_score, min_margin, min_tool_margin
+        texts, classes = [e.text for e in self.examples], [e.agent for e in self.examples]
+        self._index = _Index(texts, classes) if self.examples else None
+        #: Per specialist, its examples indexed again with tools as the classes (the words that
+        #: tell its tools apart), for the intent inside a route that is already clear.
+        self._tools: dict[str, tuple[list[Example], _Index]] = {}
+        for agent in set(classes):
+            own = [e for e in self.examples if e.agent == agent and e.tool]
+            if own:
+                self._tools[agent] = (own, _Index([e.text for e in own], [e.tool or "" for e in own]))
+
+    def match(self, text: str) -> Match | None:
+        """The best specialist (and tool) for `text` with its score and margins; None without examples."""
+        if self._index is None or not text.strip():
+            return None
+        agent, score, margin = _best(self.examples, self._index.similarities(text), lambda e: e.agent)
+        tool, tool_margin = None, 0.0
+        if agent in self._tools:
+            own, index = self._tools[agent]
+            tool, _, tool_margin = _best(own, index.similarities(text), lambda e: e.tool or "")
+        return Match(agent, score, margin, tool, tool_margin)
+
+    def _confident(self, match: Match | None) -> bool:
+        return match is not None and match.score >= self.min_score and match.margin >= self.min_margin
+
+    def belongs_to_nobody(self, text: str) -> bool:
+        """A greeting or an out-of-scope request, clearly: the model router answers those itself."""
+        match = self.match(text)
+        return self._confident(match) and match is not None and match.agent == NONE
+
+    def route(self, text: str, available: Sequence[str]) -> list[Part] | None:
+        """The parts of `text` in order, each with its specialist, or None when any doubt remains.
+
+        A clause that matches nobody clearly joins the part before it ("... and tell me how it
+        went"); if the first clause is unclear, or a clear one belongs to nobody, the model decides.
+        """
+        clauses = clauses_of(text)
+        if len(clauses) > 1 and any(_BACK_REFERENCE.search(c) for c in clauses[1:]):
+            return None  # "... and validate *it*": how one part feeds the next is the model router's to plan
+        parts: list[Part] = []
+        for clause in clauses:
+            match = self.match(clause)
+            if self._confident(match) and match is not None:
+                if match.agent == NONE or match.agent not in available:
+                    return None
+                intent = match.tool if match.tool_margin >= self.min_tool_margin else None
+                if parts and parts[-1].agent == match.agent:
+                    parts[-1] = Part(match.agent, f"{parts[-1].task}, {clause}", None)
+                else:
+                    parts.append(Part(match.agent, clause, intent))
+            elif parts:
+                parts[-1] = Part(parts[-1].agent, f"{parts[-1].task}, {clause}", None)
+            else:
+                return None
+        if len(parts) == 1:
+            only = parts[0]
+            simple = len(clauses) == 1 and not _ASKS_MORE.search(text)
+            return [Part(only.agent, text.strip(), only.intent if simple else None)]
+        return [Part(p.agent, p.task, None) for p in parts]
+
+
+def router_for(specialists: Sequence[Specialist]) -> FastRouter:
+    """A fast router over the specialists' own examples, their tools' examples, and agents.examples."""
+    from agents.examples import NONE as NOBODY
+    from agents.examples import TOOL_EXAMPLES
+
+    examples: list[Example] = []
+    for spec in specialists:
+        examples += [Example(text, spec.name) for text in spec.examples]
+        for tool in spec.tools:
+            texts = dict.fromkeys([*tool.examples, *TOOL_EXAMPLES.get(tool.name, [])])
+            examples += [Example(text, spec.name, tool.name) for text in texts]
+    examples += [Example(text, NONE) for text in NOBODY]
+    return FastRouter(examples)
