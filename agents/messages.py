@@ -1,15 +1,16 @@
-"""What a model is shown: the shared history, repaired and trimmed.
+"""What a model is shown: the shared history, repaired and compacted.
 
 A turn cut short (an error, an abandoned approval) can leave an AI message whose tool calls have
 no answer; chat APIs reject such histories, so every call gets a synthetic "not executed" reply.
-Long threads are trimmed at a user-message boundary so pairs are never split.
+Earlier turns are compacted and bounded (agents/context.py) at user-message boundaries, so
+tool-call pairs are never split and long threads do not grow the prompt.
 """
 
 from __future__ import annotations
 
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, SystemMessage, ToolMessage
 
-MAX_HISTORY = 60
+from agents.context import compact
 
 
 def repair(messages: list[AnyMessage]) -> list[AnyMessage]:
@@ -32,20 +33,8 @@ def repair(messages: list[AnyMessage]) -> list[AnyMessage]:
     return out
 
 
-def trim(messages: list[AnyMessage], limit: int = MAX_HISTORY) -> list[AnyMessage]:
-    if len(messages) <= limit:
-        return messages
-    tail = messages[-limit:]
-    for i, msg in enumerate(tail):
-        if isinstance(msg, HumanMessage):
-            return tail[i:]
-    # one enormous turn: keep it whole rather than split tool-call pairs
-    last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
-    return messages[last_human:]
-
-
 def for_model(system: str, messages: list[AnyMessage]) -> list[AnyMessage]:
-    return [SystemMessage(content=system), *trim(repair(messages))]
+    return [SystemMessage(content=system), *compact(repair(messages))]
 
 
 def text_of(message: AnyMessage) -> str:
