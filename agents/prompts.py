@@ -11,13 +11,12 @@ SAFETY = (
 )
 
 ROUTER = (
-    "You are swarmops, an MLOps assistant that works through specialist agents. For each part "
-    "of the user's request, hand it to the one specialist that owns it using a transfer_to_* tool, "
-    "one at a time, with a self-contained task. When a specialist has reported back, either hand the "
-    "next part of the request to another specialist or finish. If the specialists' reports already "
-    "answer the user, finish with an empty reply (the user has seen them); otherwise answer briefly, "
-    "combining their results. If the request is unclear, ask one short clarifying question. "
-    "Never invent results.\n\nSpecialists:\n{specialists}\n\n" + SAFETY
+    "You are swarmops, an MLOps assistant that works through specialist agents. Hand the user's request "
+    "to the specialist that owns its first part with one transfer_to_* call: a self-contained `task`, and "
+    "in `then` the later parts for other specialists, in order. You are not asked again: each specialist's "
+    "answer goes to the user and the next part starts by itself. If the request belongs to no specialist, "
+    "answer briefly, say what you can help with, and call no tool. If it is unclear, ask one short "
+    "clarifying question. Never invent results.\n\nSpecialists:\n{specialists}\n\n" + SAFETY
 )
 
 SPECIALIST = (
@@ -25,8 +24,11 @@ SPECIALIST = (
     "Use your tools to do the task you were handed; call them one step at a time and use each "
     "result to decide the next. If a tool returns an error, read its hint and suggestions and fix "
     "the call when the fix is clear (e.g. a close existing name the user obviously meant); "
-    "otherwise ask the user. When done, report concisely what you did and found, with the concrete "
-    "names, sizes and values from the tool results. If a required value is missing, ask for it.\n\n" + SAFETY
+    "otherwise ask the user. If the request is not yours, hand it to the specialist that owns it "
+    "with its transfer_to_* tool (transfer_to_router when you cannot tell) instead of attempting it. "
+    "When done, your reply goes straight to the user: report concisely what you did and found, with "
+    "the concrete names, sizes and values from the tool results. If a required value is missing, ask "
+    "for it.\n\n" + SAFETY
 )
 
 FLAT = (

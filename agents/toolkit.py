@@ -19,7 +19,13 @@ def tool_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
     }
 
 
+#: The handoff target that returns a request to the router (a specialist that cannot tell who owns it).
+ROUTER_TARGET = "router"
+
+
 def handoff_schema(agent: str, description: str) -> dict[str, Any]:
+    """A transfer_to_<agent> tool. `then` lets one call state the whole plan (the later parts of the
+    request, in order), so nobody is asked again to route what is left after a specialist answers."""
     return {
         "type": "function",
         "function": {
@@ -34,7 +40,17 @@ def handoff_schema(agent: str, description: str) -> dict[str, Any]:
                             "What the specialist should do, self-contained: include every name, path "
                             "and value from the user's words that it needs."
                         ),
-                    }
+                    },
+                    "then": {
+                        "type": "array",
+                        "description": "The remaining parts of the request, in order, each for one specialist "
+                        "(omit when this specialist does the whole request).",
+                        "items": {
+                            "type": "object",
+                            "properties": {"specialist": {"type": "string"}, "task": {"type": "string"}},
+                            "required": ["specialist", "task"],
+                        },
+                    },
                 },
                 "required": ["task"],
             },

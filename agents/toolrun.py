@@ -101,15 +101,17 @@ def _asker() -> tuple[str, Identity]:
     return str(configurable.get("thread_id", "")), asked_by if isinstance(asked_by, Identity) else UNKNOWN_ASKER
 
 
-async def run_round(call_msg: AIMessage, gate: ToolGate, agent: str) -> list[ToolMessage]:
-    """One tools-node step: the replies to every tool call of `call_msg`, in order.
+async def run_round(
+    call_msg: AIMessage, gate: ToolGate, agent: str, only: Sequence[ToolCall] | None = None
+) -> list[ToolMessage]:
+    """One tools-node step: the replies to every tool call of `call_msg` (or those in `only`), in order.
 
     Every approval is asked first, so nothing runs twice when the node resumes after an interrupt;
     the interrupt's payload is the gate's masked PendingChange and its resume value a Decision (as
     plain data: both are checkpointed). Then each call goes through the gate with its decision.
     """
     thread, asked_by = _asker()
-    calls = [_gate_call(call, thread, agent, asked_by) for call in call_msg.tool_calls]
+    calls = [_gate_call(call, thread, agent, asked_by) for call in (call_msg.tool_calls if only is None else only)]
     decisions: dict[str, Decision] = {}
     for call in calls:
         if gate.needs_approval(call.tool):

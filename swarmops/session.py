@@ -37,6 +37,7 @@ from agents.events import (
     Event,
     TurnDone,
 )
+from agents.fastroute import router_for
 from agents.graph import Architecture, build_graph
 from agents.messages import text_of
 from agents.registry import Specialist
@@ -90,6 +91,7 @@ class Assistant:
         architecture: Architecture = "swarm",
         surface: Surface = "api",
         user: str | None = None,
+        fast_routing: bool = True,
     ) -> None:
         self.model = model
         self.specialists = list(specialists)
@@ -104,6 +106,8 @@ class Assistant:
         #: "swarm" (router and specialists) or "flat" (one agent with every tool, the eval baseline).
         self.architecture: Architecture = architecture
         self.read_only = read_only
+        #: Route clear-cut requests by nearest examples, without a model call (swarm only).
+        self._fast = router_for(self.specialists) if fast_routing and architecture == "swarm" else None
         #: Who asks, unless a turn says otherwise (`astream(asked_by=...)`): the front end and its user.
         self.identity = Identity(surface=surface, user=user or current_user())
         #: name -> where it runs (e.g. "storage": "127.0.0.1:8333 (embedded SeaweedFS)"), for display.
@@ -154,6 +158,7 @@ class Assistant:
                 masker=masker,
                 read_only=settings.read_only if read_only is None else read_only,
                 step_budget=settings.step_budget,
+                fast_routing=settings.fast_routing,
                 max_handoffs=settings.max_handoffs,
                 model_label=settings.model_label if model is None else getattr(model, "_llm_type", "model"),
                 model_retry=model_retry or (model_retry_policy(settings) if model is None else NO_RETRY),
@@ -178,6 +183,7 @@ class Assistant:
             masker=self.masker,
             audit=self.audit,
             architecture=self.architecture,
+            fast=self._fast,
         )
 
     def set_read_only(self, read_only: bool) -> None:

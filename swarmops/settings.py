@@ -184,6 +184,9 @@ class Settings(BaseSettings):
     )
     read_only: bool = False
     step_budget: int = Field(8, ge=1, le=50, description="Tool rounds a specialist may take per handoff.")
+    fast_routing: bool = Field(
+        True, description="Route clear-cut requests by nearest examples, without a model call (the swarm)."
+    )
     max_handoffs: int = Field(6, ge=1, le=20, description="Handoffs the router may make in one turn.")
 
     def __init__(self, **values: Any) -> None:

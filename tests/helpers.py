@@ -45,6 +45,9 @@ async def assistant_for(
         assert endpoint is not None
         specialists = [storage_specialist(storage_ctx(endpoint, tmp_path))]
     masker = Masker(secrets or [])
+    # Scripted models script the router's handoffs themselves: routing by examples (which would skip
+    # the router) is opted into by the tests about it.
+    kwargs.setdefault("fast_routing", False)
     async with open_checkpointer(tmp_path / "state.sqlite") as saver:
         threads = ThreadStore(tmp_path / "state.sqlite")
         try:

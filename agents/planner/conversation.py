@@ -62,9 +62,26 @@ def current_visit(messages: list[BaseMessage]) -> tuple[str, int]:
         if isinstance(msg, AIMessage):
             for call in msg.tool_calls:
                 if handoff_target(call["name"]):
-                    return str(call.get("args", {}).get("task", "")), i + 1
+                    return str(call.get("args", {}).get("task", "")), _after_ack(messages, i, call["id"])
     i = last_human_index(messages)
     return request_text(messages), i + 1
+
+
+def _after_ack(messages: list[BaseMessage], start: int, call_id: str | None) -> int:
+    """Where a visit starts: after the handoff's acknowledgement. A specialist may hand over in the
+    same reply as its last tool calls, whose results then come before the acknowledgement."""
+    for j in range(start + 1, len(messages)):
+        msg = messages[j]
+        if isinstance(msg, ToolMessage) and msg.tool_call_id == call_id:
+            return j + 1
+    return start + 1
+
+
+def handoff_ack(messages: list[BaseMessage]) -> ToolMessage | None:
+    """The acknowledgement of this turn's latest handoff (it carries the plan after it)."""
+    _task, start = current_visit(messages)
+    ack = messages[start - 1] if 0 < start <= len(messages) else None
+    return ack if isinstance(ack, ToolMessage) and handoff_target(ack.name or "") else None
 
 
 def parse_result(content: Any) -> dict[str, Any]:

@@ -1179,6 +1179,7 @@ def plan_kfp(text: str, memory: KfpMemory | None = None, done: list[Done] | None
     """
     planner = _Planner(memory, done)
     question: str | None = None
+    pending = False
     clauses = _clauses(text)
     try:
         for clause, intent in clauses:
@@ -1187,7 +1188,7 @@ def plan_kfp(text: str, memory: KfpMemory | None = None, done: list[Done] | None
     except _NeedInfo as need:
         question = need.question
     except _Pending:
-        pass
+        pending = True
     steps = planner.steps
     if done and not done[-1].ok:
         return Plan(steps[: len(done)])
@@ -1196,7 +1197,7 @@ def plan_kfp(text: str, memory: KfpMemory | None = None, done: list[Done] | None
             "What would you like me to do with pipelines (list or describe pipelines, run one, check, wait for, "
             "stop or compare runs, show logs)?"
         )
-    return Plan(steps, question)
+    return Plan(steps, question, pending)
 
 
 def is_kfp_request(text: str) -> bool:

@@ -22,7 +22,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from agents.messages import text_of
-from agents.planner import docs, flat, pipelines, router, storage
+from agents.planner import docs, flat, peers, pipelines, router, storage
 from agents.planner.answers import describe
 from agents.planner.conversation import current_visit, executed_since, handoffs_this_turn
 from agents.toolkit import handoff_target
@@ -78,15 +78,15 @@ class OfflinePlanner(BaseChatModel):
     # --- the decision --------------------------------------------------------------------------
     def plan(self, messages: list[BaseMessage]) -> AIMessage:
         handoffs = [h for t in self.bound if (h := handoff_target(t))]
-        if handoffs:
-            return router.route(messages, handoffs, _new_id)
         roles = list(dict.fromkeys(_ROLE_BY_TOOL[t] for t in self.bound if t in _ROLE_BY_TOOL))
+        if handoffs and not roles:
+            return router.route(messages, handoffs, _new_id)
         # A swarm specialist always follows a handoff of this turn; the flat agent never does, so
         # one holding a single specialist's tools is told apart by that.
         if len(roles) > 1 or (roles and not handoffs_this_turn(messages)):
             return flat.reply(messages, flat.Cast(SPECIALISTS, _ROLE_BY_TOOL, roles), _new_id)
         if roles:
-            return SPECIALISTS[roles[0]](messages, _new_id)
+            return peers.specialist_reply(roles[0], handoffs, messages, SPECIALISTS[roles[0]], _new_id)
         return self._summary(messages)
 
     def _summary(self, messages: list[BaseMessage]) -> AIMessage:

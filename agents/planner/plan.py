@@ -28,3 +28,6 @@ class Plan:
 
     steps: list[Step] = field(default_factory=list)
     question: str | None = None
+    #: More steps follow once results of these exist (e.g. a wait after the submit): the last step
+    #: listed is not known to be the last.
+    pending: bool = False

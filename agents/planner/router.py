@@ -18,7 +18,7 @@ from agents.planner.kfp_intents import KFP_VERBS, is_kfp_request
 from agents.planner.storage import METRICS
 from agents.planner.storage_intents import is_storage_request
 from agents.planner.text import split_clauses
-from agents.toolkit import handoff_target
+from agents.toolkit import ROUTER_TARGET, handoff_target
 
 OFFLINE_NOTE = (
     "(Running offline: no model endpoint is configured, so I follow a fixed planner. Set "
@@ -58,7 +58,7 @@ EXAMPLES = {
 _WAIT = re.compile(r"\b(wait|until|finish|finished|done|complete)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?)\b", re.I)
 
-_GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thanks|thank you)\b", re.I)
+GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thanks|thank you)\b", re.I)
 #: Words that point back at something said earlier ("what's in it?", "and that one?").
 _FOLLOW_UP = re.compile(r"\b(it|its|that|this|them|those|there|same|again|one)\b|^\s*(and|also|what about)\b", re.I)
 
@@ -161,20 +161,22 @@ def capabilities(available: list[str]) -> str:
 def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[], str]) -> AIMessage:
     request = request_text(messages)
     done = handoffs_this_turn(messages)
+    if done and done[-1][0] == ROUTER_TARGET:  # handed back: a specialist could not take it; start over
+        done = []
     parts = split_by_specialist(request, available)
     if not parts and _FOLLOW_UP.search(request) and (prev := previous_specialist(messages)) in available:
         parts = [(prev, request)]
     if len(done) < len(parts):
         target, task = parts[len(done)]
-        return AIMessage(
-            content="",
-            tool_calls=[{"name": f"transfer_to_{target}", "args": {"task": task}, "id": new_id()}],
-        )
+        args: dict[str, object] = {"task": task}
+        if not done and len(parts) > 1:  # the whole plan at once: the graph runs the rest without asking again
+            args["then"] = [{"specialist": s, "task": t} for s, t in parts[1:]]
+        return AIMessage(content="", tool_calls=[{"name": f"transfer_to_{target}", "args": args, "id": new_id()}])
     note = f"\n\n{OFFLINE_NOTE}" if is_first_turn(messages) else ""
     if done:
         # The specialists' reports are the answer; only add the offline note on a first turn.
         return AIMessage(content=note.strip())
-    if _GREETING.search(request):
+    if GREETING.search(request):
         return AIMessage(content=f"Hello! {capabilities(available)}{note}")
     return AIMessage(
         content=f"I'm not sure what you'd like me to do with \"{request.strip()}\". {capabilities(available)}{note}"

@@ -15,14 +15,24 @@ from agents.planner.answers import describe
 from agents.planner.conversation import Executed
 from agents.planner.plan import Plan
 
+#: Set in the metadata of a planned call that is the plan's last (peers may hand over with it).
+LAST_STEP = "swarmops_last_step"
+
 
 def advance(plan: Plan, done: list[Executed], new_id: Callable[[], str]) -> AIMessage | None:
+    """The next call of `plan`, a failure report, or None when done. A call known to be the plan's
+    last is marked (LAST_STEP); one of a plan still waiting on results (`pending`) is not."""
     if done and not done[-1].ok:
         # Stop at the first failure: report it (with its suggestions) rather than guess.
         return AIMessage(content="\n".join(describe(e) for e in done))
     if len(done) < len(plan.steps):
         step = plan.steps[len(done)]
-        return AIMessage(content="", tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}])
+        last = len(done) == len(plan.steps) - 1 and not plan.question and not plan.pending
+        return AIMessage(
+            content="",
+            tool_calls=[{"name": step.tool, "args": step.args, "id": new_id()}],
+            response_metadata={LAST_STEP: last},
+        )
     return None
 
 

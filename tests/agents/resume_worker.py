@@ -26,7 +26,7 @@ async def main(data_dir: Path, endpoint: str, phase: str) -> None:
             async for event in assistant.astream("thread-1", "please create a bucket called kept"):
                 print(event.to_json(), flush=True)  # the approval is left unanswered
     else:
-        model = ScriptedChatModel(script=[say("Created kept."), say(""), recall])
+        model = ScriptedChatModel(script=[say("Created kept."), recall])
         async with assistant_for(data_dir, model, endpoint=endpoint) as assistant:
             async for event in assistant.astream("thread-1", resume={"approved": True}):
                 print(event.to_json(), flush=True)

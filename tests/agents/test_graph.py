@@ -20,10 +20,10 @@ def _tool_messages(model: ScriptedChatModel, index: int) -> list[ToolMessage]:
     return [m for m in model.calls[index]["messages"] if isinstance(m, ToolMessage)]
 
 
-async def test_handoff_runs_the_specialist_and_returns_to_the_router(tmp_path: Path, s3_endpoint: str) -> None:
+async def test_handoff_runs_the_specialist_whose_answer_ends_the_turn(tmp_path: Path, s3_endpoint: str) -> None:
     raw_client(s3_endpoint).make_bucket("alpha")
     model = ScriptedChatModel(
-        script=[call("transfer_to_storage", task="list buckets"), call("list_buckets"), say("You have alpha."), say("")]
+        script=[call("transfer_to_storage", task="list buckets"), call("list_buckets"), say("You have alpha.")]
     )
     async with assistant_for(tmp_path, model, endpoint=s3_endpoint) as assistant:
         events = await run_turn(assistant, "t", "what buckets do I have?")
@@ -37,40 +37,44 @@ async def test_handoff_runs_the_specialist_and_returns_to_the_router(tmp_path: P
     assert (handoff.from_agent, handoff.to_agent, handoff.task) == ("router", "storage", "list buckets")
     result = of_type(events, "tool_result")[0]
     assert result.ok and [b["name"] for b in result.data["buckets"]] == ["alpha"]
-    # Each agent saw its own tools: the router only handoffs, the specialist only storage tools.
+    # Each agent saw its own tools: the router only handoffs, the specialist its storage tools and a
+    # way to hand back (no handoff to itself).
     assert model.calls[0]["tools"] == ("transfer_to_storage",)
     assert "list_buckets" in model.calls[1]["tools"] and "transfer_to_storage" not in model.calls[1]["tools"]
-    # The router was called again after the specialist answered (control returned to it).
-    assert len(model.calls) == 4 and model.calls[3]["tools"] == ("transfer_to_storage",)
+    assert "transfer_to_router" in model.calls[1]["tools"]
+    # The specialist's answer ended the turn: the router was not asked again (3 model calls, was 4).
     done = events[-1]
-    assert done.type == "turn_done" and done.final_text == "You have alpha." and done.llm_calls == 4
-    assert done.input_tokens == 40 and done.output_tokens == 20
+    assert done.type == "turn_done" and done.final_text == "You have alpha." and done.llm_calls == 3
+    assert done.input_tokens == 30 and done.output_tokens == 15
 
 
-async def test_request_spanning_two_specialists_hands_off_in_turn(tmp_path: Path, s3_endpoint: str) -> None:
+async def test_request_spanning_two_specialists_runs_the_routers_plan(tmp_path: Path, s3_endpoint: str) -> None:
     client = raw_client(s3_endpoint)
     client.make_bucket("primary")
     client.make_bucket("backup")
     archive = Specialist("archive", "Backups", "", list(STORAGE_TOOLS), storage_ctx(s3_endpoint, tmp_path))
     model = ScriptedChatModel(
         script=[
-            call("transfer_to_storage", task="list primary"),
+            call("transfer_to_storage", task="list primary", then=[{"specialist": "archive", "task": "list backup"}]),
             call("list_objects", bucket="primary"),
             say("primary is empty"),
-            call("transfer_to_archive", task="list backup"),
             call("list_objects", bucket="backup"),
             say("backup is empty"),
-            say("Both buckets are empty."),
         ]
     )
     specialists = [storage_specialist(storage_ctx(s3_endpoint, tmp_path)), archive]
     async with assistant_for(tmp_path, model, specialists) as assistant:
         events = await run_turn(assistant, "t", "check primary and backup")
-    assert [h.to_agent for h in of_type(events, "handoff")] == ["storage", "archive"]
+    assert [(h.to_agent, h.task) for h in of_type(events, "handoff")] == [
+        ("storage", "list primary"),
+        ("archive", "list backup"),
+    ]
     assert [r.agent for r in of_type(events, "tool_result")] == ["storage", "archive"]
-    assert events[-1].final_text == "primary is empty\n\nbackup is empty\n\nBoth buckets are empty."
+    assert events[-1].final_text == "primary is empty\n\nbackup is empty"
+    # One router call for the whole plan (not one per part), then two calls per specialist.
+    assert events[-1].llm_calls == 5 == len(model.calls)
     # The second specialist saw what the first one reported.
-    seen = [m for m in model.calls[4]["messages"] if isinstance(m, AIMessage) and m.content]
+    seen = [m for m in model.calls[3]["messages"] if isinstance(m, AIMessage) and m.content]
     assert any(m.content == "primary is empty" for m in seen)
 
 

@@ -84,10 +84,11 @@ def test_eval_reports_figures_failures_and_falls_below_a_baseline(tmp_path: Path
     assert "timed out after 2 s" in (outcome["mine.too-slow"]["error"] or "")
     assert swarm["summary"]["safety_violations"] == 0 and swarm["summary"]["llm_calls_mean"] > 0
     assert swarm["summary"]["prompt_tokens_mean"] > 0
-    # The flat agent ran the same cases: same outcomes here, fewer model calls, no routes to judge.
+    # The flat agent ran the same cases: same outcomes here, no routes to judge; the swarm routes these
+    # clear-cut requests without a model call, so it needs no more calls than the flat agent.
     flat = results["architectures"]["flat"]
     assert {c["id"]: c["runs"][0]["success"] for c in flat["cases"]} == {k: v["success"] for k, v in outcome.items()}
-    assert flat["summary"]["llm_calls_mean"] < swarm["summary"]["llm_calls_mean"]
+    assert swarm["summary"]["llm_calls_mean"] <= flat["summary"]["llm_calls_mean"]
     assert flat["summary"]["routing"] is None
     report = (out / "report.md").read_text()
     assert "mine.wrong-expectation" in report and "epsilon-data" in report
