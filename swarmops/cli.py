@@ -1,4 +1,4 @@
-"""The `swarmops` command line: ask, chat, doctor, threads.
+"""The `swarmops` command line: ask, chat, doctor, index, eval, graph, threads.
 
 Exit codes: 0 when the command did what was asked; 1 when it ran but ended in an error (for `ask`:
 the turn reported an error, e.g. the model endpoint or a backend was unreachable); 2 for a usage or
@@ -236,6 +236,22 @@ def index(
     console.print(table)
     for source, reason in report.failed:
         console.print(f"[yellow]skipped[/] {source}: {reason}")
+
+
+@app.command()
+def graph(
+    architecture: Annotated[
+        str, typer.Option("--architecture", help="swarm (router + specialists) or flat (one agent).")
+    ] = "swarm",
+) -> None:
+    """Print the agent graph as Mermaid (paste it into a Markdown file or mermaid.live to see it)."""
+    from agents.graph import mermaid
+    from swarmops.backends import Backends
+
+    if architecture not in {"swarm", "flat"}:
+        raise _fail(f"unknown architecture {architecture!r}: use swarm or flat")
+    with Backends(_settings()) as backends:  # nothing starts: the specialists are only listed
+        typer.echo(mermaid(backends.specialists(), "swarm" if architecture == "swarm" else "flat"))
 
 
 @app.command("eval")
