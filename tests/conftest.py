@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.plugins.silent_server",
     "tests.plugins.knowledge",
     "tests.plugins.kfp",
+    "tests.plugins.slack_fake",
 ]
 
 # Never let a developer's endpoint or key leak into tests: tests choose their models explicitly.
