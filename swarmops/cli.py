@@ -1,4 +1,4 @@
-"""The `swarmops` command line: ask, chat, doctor, index, eval, graph, threads.
+"""The `swarmops` command line: ask, chat, doctor, index, eval, graph, slack, threads.
 
 Exit codes: 0 when the command did what was asked; 1 when it ran but ended in an error (for `ask`:
 the turn reported an error, e.g. the model endpoint or a backend was unreachable); 2 for a usage or
@@ -252,6 +252,34 @@ def graph(
         raise _fail(f"unknown architecture {architecture!r}: use swarm or flat")
     with Backends(_settings()) as backends:  # nothing starts: the specialists are only listed
         typer.echo(mermaid(backends.specialists(), "swarm" if architecture == "swarm" else "flat"))
+
+
+@app.command()
+def slack(
+    http: Annotated[
+        str | None,
+        typer.Option("--http", help="HOST:PORT to serve the Events API on (HTTP mode) instead of Socket Mode."),
+    ] = None,
+    read_only: ReadOnly = False,
+) -> None:
+    """Run the assistant as a Slack app (Socket Mode by default); see the README's Slack section."""
+    import logging
+
+    from swarmops.slack.serve import run
+
+    settings = _settings(read_only)
+    address: tuple[str, int] | None = None
+    if http is not None:
+        host, _, port = http.rpartition(":")
+        if not host or not port.isdigit():
+            raise _fail(f"--http takes HOST:PORT, e.g. 127.0.0.1:3000 (got {http!r})")
+        address = (host, int(port))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    console = Console(stderr=True)
+    try:
+        _run(run(settings, address), console)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command("eval")

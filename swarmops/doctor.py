@@ -167,13 +167,41 @@ def check_knowledge(settings: Settings, backends: Backends) -> str:
     return f"{where}: {kb.count()} chunks from {len(sources)} sources ({detail}); {settings.rag_mode} retrieval"
 
 
+def check_slack(settings: Settings) -> str:
+    """The bot token works (auth.test) and the mode `swarmops slack` will run in has what it needs."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    assert settings.slack_bot_token is not None
+    client = WebClient(
+        settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=PROBE_TIMEOUT_S
+    )
+    try:
+        who = client.auth_test()
+    except SlackApiError as exc:
+        raise Finding(f"Slack refused the bot token ({exc.response.get('error')}); check SLACK_BOT_TOKEN") from None
+    except OSError as exc:
+        raise Finding(f"cannot reach {settings.slack_api_url}: {describe(exc)}") from None
+    modes = []
+    if settings.slack_app_token is not None:
+        token = settings.slack_app_token.get_secret_value()
+        modes.append("Socket Mode ready" if token.startswith("xapp-") else "SLACK_APP_TOKEN is not an xapp- token")
+    if settings.slack_signing_secret is not None:
+        modes.append("HTTP mode ready")
+    ready = "; ".join(modes) or "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)"
+    return f"bot {who.get('user')} in {who.get('team')}; {ready}"
+
+
 def run_checks(settings: Settings, backends: Backends, masker: Masker) -> list[Check]:
-    return [
+    checks = [
         run_check("model", lambda: check_model(settings), masker),
         run_check("object storage", lambda: check_storage(backends), masker),
         run_check("kubeflow pipelines", lambda: check_kfp(settings, backends), masker),
         run_check("knowledge base", lambda: check_knowledge(settings, backends), masker),
     ]
+    if settings.slack_bot_token is not None:
+        checks.append(run_check("slack", lambda: check_slack(settings), masker))
+    return checks
 
 
 def run_doctor(settings: Settings, console: Console) -> int:

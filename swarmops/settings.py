@@ -15,13 +15,14 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -189,6 +190,55 @@ class Settings(BaseSettings):
     )
     max_handoffs: int = Field(6, ge=1, le=20, description="Handoffs the router may make in one turn.")
 
+    # --- Slack (`swarmops slack`) -------------------------------------------------------------
+    slack_bot_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SWARMOPS_SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN", "slack_bot_token"),
+        description="The bot token (xoxb-...) of the Slack app.",
+    )
+    slack_app_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SWARMOPS_SLACK_APP_TOKEN", "SLACK_APP_TOKEN", "slack_app_token"),
+        description="An app-level token (xapp-...) with connections:write: Socket Mode.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SWARMOPS_SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET", "slack_signing_secret"),
+        description="The app's signing secret: HTTP mode (every request's signature is verified).",
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="The Slack Web API (another for GovSlack or a proxy)."
+    )
+    slack_allowed_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Channel ids the bot answers in (comma-separated)."
+    )
+    slack_allowed_users: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="User ids the bot answers (comma-separated)."
+    )
+    slack_allowed_teams: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Workspace (team) ids the bot answers in; empty: any."
+    )
+    slack_approvers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="User ids who may decide any approval (besides whoever asked)."
+    )
+    slack_allow_everyone: bool = Field(
+        False, description="Answer every user in every channel the bot is in (no allowlist)."
+    )
+
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "slack_allowed_channels", "slack_allowed_users", "slack_allowed_teams", "slack_approvers", mode="before"
+    )
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
     def __init__(self, **values: Any) -> None:
         try:
             super().__init__(**values)
@@ -261,7 +311,15 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every configured secret, so output can be scrubbed of them wherever they appear."""
         out = []
-        for value in (self.openai_api_key, self.s3_secret_key, self.kfp_token, self.kfp_cookies):
+        for value in (
+            self.openai_api_key,
+            self.s3_secret_key,
+            self.kfp_token,
+            self.kfp_cookies,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+        ):
             if value is not None and value.get_secret_value():
                 out.append(value.get_secret_value())
         return out

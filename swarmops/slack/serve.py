@@ -1,0 +1,64 @@
+"""Running the bot: Socket Mode (behind a firewall, no public URL) or HTTP (Events API, signed requests)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from swarmops.session import Assistant
+from swarmops.settings import ConfigError, Settings
+from swarmops.slack.access import Access
+from swarmops.slack.bot import SlackBot
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+def check_settings(settings: Settings, http: bool) -> None:
+    """What each mode needs, said before anything starts."""
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set: the bot token (xoxb-...) from the app's OAuth & Permissions page"
+        )
+    if http and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials) to verify requests"
+        )
+    if not http and settings.slack_app_token is None:
+        raise ConfigError(
+            "Socket Mode needs SLACK_APP_TOKEN: an app-level token (xapp-...) with connections:write "
+            "(Basic Information > App-Level Tokens); or run with --http HOST:PORT"
+        )
+    Access.from_settings(settings)  # refuses a bot open to everyone by accident
+
+
+async def serve_http(bot: SlackBot, host: str, port: int) -> web.AppRunner:
+    """Start the Events API endpoint (POST /slack/events); the caller cleans the runner up."""
+    runner = web.AppRunner(bot.app.web_app(path=EVENTS_PATH))
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def run(settings: Settings, http: tuple[str, int] | None) -> None:
+    """Serve until cancelled (Ctrl+C); turns in flight finish before the assistant closes."""
+    check_settings(settings, http is not None)
+    async with Assistant.open(settings, surface="slack") as assistant:
+        bot = SlackBot(assistant, settings)
+        who = await bot.app.client.auth_test()
+        log.info("connected to %s as %s", who.get("team"), who.get("user"))
+        try:
+            if http is None:
+                handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())  # type: ignore[union-attr]
+                await handler.start_async()
+            else:
+                runner = await serve_http(bot, *http)
+                try:
+                    await asyncio.Event().wait()
+                finally:
+                    await runner.cleanup()
+        finally:
+            await bot.idle()
