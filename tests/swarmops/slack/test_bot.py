@@ -284,3 +284,37 @@ async def test_two_threads_run_at_once_without_waiting_for_each_other(tmp_path: 
         await bot.idle()
     answers = texts(slack_api.messages(CHANNEL))
     assert '"met": true' in answers.replace('\\"', '"') and '"met": false' not in answers.replace('\\"', '"')
+
+
+async def test_without_streaming_the_answer_is_posted_then_updated(tmp_path: Path, s3_endpoint: str, slack_api) -> None:
+    raw_client(s3_endpoint).make_bucket("no-stream")
+    slack_api.streaming = False
+    async with running_bot(tmp_path, slack_settings(slack_api.url), _storage(tmp_path, s3_endpoint)) as bot:
+        await dispatch(bot, mention("list my buckets"))
+    assert not slack_api.of("chat.appendStream") and not slack_api.of("chat.stopStream")  # tried once, refused
+    answers = [m for m in slack_api.messages(CHANNEL) if "no-stream" in m.get("text", "") and not m.get("blocks")]
+    assert len(answers) == 1 and not answers[0].get("streaming")  # the whole answer, as a plain message
+
+
+async def test_a_long_listing_arrives_as_a_csv_file_in_the_thread(tmp_path: Path, s3_endpoint: str, slack_api) -> None:
+    import io
+
+    client = raw_client(s3_endpoint)
+    client.make_bucket("many-files")
+    for i in range(20):
+        client.put_object("many-files", f"part-{i:02d}.csv", io.BytesIO(b"x"), 1)
+    async with running_bot(tmp_path, slack_settings(slack_api.url), _storage(tmp_path, s3_endpoint)) as bot:
+        body = mention("what is in the bucket many-files?")
+        await dispatch(bot, body)
+    csvs = [u for u in slack_api.uploads if u.filename.endswith(".csv")]
+    assert len(csvs) == 1 and csvs[0].thread_ts == body["event"]["ts"]
+    lines = csvs[0].content.decode().splitlines()
+    assert len(lines) == 21 and lines[1].startswith("part-00.csv")
+
+
+async def test_a_slack_server_error_is_retried(tmp_path: Path, s3_endpoint: str, slack_api) -> None:
+    slack_api.fail_next("chat.update", status=503)
+    async with running_bot(tmp_path, slack_settings(slack_api.url), _storage(tmp_path, s3_endpoint)) as bot:
+        await dispatch(bot, mention("list my buckets"))
+    updates = [c for c in slack_api.calls if c.method == "chat.update"]
+    assert updates[0].failed_status == 503 and any(c.failed_status is None for c in updates)
