@@ -140,6 +140,15 @@ class ToolResult(BaseModel):
 
 
 @dataclass(frozen=True)
+class Change:
+    """What a mutating call will do, as a preview says it: the sentence a person reads, and whether
+    it replaces something that exists (an object, a local file), which a surface may forbid."""
+
+    text: str
+    overwrites: bool = False
+
+
+@dataclass(frozen=True)
 class ToolSpec(Generic[ArgsT, CtxT]):
     """One tool: its schema, implementation and safety class.
 
@@ -157,7 +166,7 @@ class ToolSpec(Generic[ArgsT, CtxT]):
     group: str
     #: Required, by keyword: every tool says whether it changes state.
     mutating: bool = field(kw_only=True)
-    preview: Callable[[ArgsT, CtxT], str] | None = None
+    preview: Callable[[ArgsT, CtxT], str | Change] | None = None
     #: Translates backend exceptions into ToolFailure (with suggestions); returns None to pass.
     on_error: Callable[[Exception, ArgsT, CtxT], ToolFailure | None] | None = None
     examples: list[str] = field(default_factory=list)
@@ -193,22 +202,28 @@ def parse_args(spec: ToolSpec[ArgsT, Any], raw: dict[str, Any] | BaseModel) -> A
 
 def describe_change(spec: ToolSpec[Any, Any], raw: dict[str, Any], ctx: Any) -> str:
     """A human sentence for the approval card; falls back to the call itself."""
+    return assess_change(spec, raw, ctx).text
+
+
+def assess_change(spec: ToolSpec[Any, Any], raw: dict[str, Any], ctx: Any) -> Change:
+    """What the call will change, checked against the backend where the tool can (best effort)."""
     try:
         args = parse_args(spec, raw)
     except ToolFailure as failure:
-        return f"{spec.name} with invalid arguments ({failure.message}); it will fail if approved."
+        return Change(f"{spec.name} with invalid arguments ({failure.message}); it will fail if approved.")
     call = f"{spec.name}({json.dumps(args.model_dump(exclude_none=True), default=str)})"
     if spec.preview is None:
-        return call
+        return Change(call)
     try:
-        return spec.preview(args, ctx)
+        said = spec.preview(args, ctx)
+        return said if isinstance(said, Change) else Change(said)
     except Exception as exc:  # preview is best effort: never block the approval on it
         failure = exc if isinstance(exc, ToolFailure) else spec.on_error(exc, args, ctx) if spec.on_error else None
         if failure is None or failure.backend_down:
             reason = failure.message if failure else str(exc) or type(exc).__name__
-            return f"{call} — could not check the current state first: {reason}"
+            return Change(f"{call} — could not check the current state first: {reason}")
         # The backend answered, and what it said means the call cannot succeed.
-        return f"{call} — will fail and change nothing: {failure.message}"
+        return Change(f"{call} — will fail and change nothing: {failure.message}")
 
 
 def _bounded(data: Any) -> tuple[Any, bool]:

@@ -28,7 +28,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.audit import AuditLog
-from tools.base import StatusListener, ToolError, ToolResult, ToolSpec, closest, describe_change, progress_to, run_tool
+from tools.base import (
+    Change,
+    StatusListener,
+    ToolError,
+    ToolResult,
+    ToolSpec,
+    assess_change,
+    closest,
+    progress_to,
+    run_tool,
+)
 from tools.masking import Masker
 
 #: Where a request came from: `swarmops ask`/`chat --plain`, the terminal chat, Slack, MCP, the eval
@@ -84,6 +94,8 @@ class PendingChange(BaseModel):
     preview: str
     #: None only for changes proposed before identities were recorded.
     asked_by: Identity | None = None
+    #: The change replaces something that exists (an object, a local file): a surface may forbid it.
+    overwrites: bool = False
 
 
 class AuditRecord(BaseModel):
@@ -174,11 +186,24 @@ class ToolGate:
         status: StatusListener | None = None,
     ) -> str:
         """The sentence saying exactly what `tool` will change, checked against the backend, masked."""
+        return self.assess(tool, args, progress=progress, cancel=cancel, status=status).text
+
+    def assess(
+        self,
+        tool: str,
+        args: dict[str, Any],
+        *,
+        progress: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        status: StatusListener | None = None,
+    ) -> Change:
+        """What `tool` will change (masked sentence, and whether it overwrites), checked against the backend."""
         found = self._tools.get(tool)
         if found is None:
-            return f"{tool}: no such tool; it will fail and change nothing."
+            return Change(f"{tool}: no such tool; it will fail and change nothing.")
         with _reporting(progress, cancel, status):
-            return self._masker.text(describe_change(found.spec, args, found.context))
+            change = assess_change(found.spec, args, found.context)
+        return Change(self._masker.text(change.text), change.overwrites)
 
     def propose(
         self,
@@ -189,14 +214,15 @@ class ToolGate:
         status: StatusListener | None = None,
     ) -> PendingChange:
         """The masked request a person answers before `call` may run (arguments, preview, asker)."""
-        preview = self.preview(call.tool, call.args, progress=progress, cancel=cancel, status=status)
+        change = self.assess(call.tool, call.args, progress=progress, cancel=cancel, status=status)
         return PendingChange(
             agent=call.agent,
             call_id=call.call_id,
             tool=call.tool,
             args=self._masker.data(call.args),
-            preview=preview,
+            preview=change.text,
             asked_by=call.asked_by,
+            overwrites=change.overwrites,
         )
 
     # --- running ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
 from pydantic import Field, model_validator
 
-from tools.base import ToolFailure
+from tools.base import Change, ToolFailure
 from tools.storage.common import (
     COUNT_CAP,
     REPORT_CAP,
@@ -95,26 +95,29 @@ def move_object(args: CopyArgs, ctx: StorageContext) -> dict[str, Any]:
     return {**out, "source_deleted": True}
 
 
-def _preview_copy(args: CopyArgs, ctx: StorageContext, verb: str) -> str:
+def _preview_copy(args: CopyArgs, ctx: StorageContext, verb: str) -> Change:
     client, dst_key = ctx.client, args.target_key()
     src, dst = s3_uri(args.src_bucket, args.src_key), s3_uri(args.dst_bucket, dst_key)
     if (args.src_bucket, args.src_key) == (args.dst_bucket, dst_key):
-        return f"{verb} {src} onto itself — will fail, nothing changes."
+        return Change(f"{verb} {src} onto itself — will fail, nothing changes.")
     source = find_object(client, args.src_bucket, args.src_key)
     if source is None:
-        return f"{verb} {src} to {dst} — will fail: the source object does not exist."
+        return Change(f"{verb} {src} to {dst} — will fail: the source object does not exist.")
     if not client.bucket_exists(args.dst_bucket):
-        return f"{verb} {src} to {dst} — will fail: bucket '{args.dst_bucket}' does not exist."
+        return Change(f"{verb} {src} to {dst} — will fail: bucket '{args.dst_bucket}' does not exist.")
     tail = " and then delete the source" if verb == "Move" else ""
     effect = overwrite_note(client, args.dst_bucket, dst_key)
-    return f"{verb} {src} ({human_size(source.size)}) to {dst}{tail} — {effect}."
+    return Change(
+        f"{verb} {src} ({human_size(source.size)}) to {dst}{tail} — {effect}.",
+        overwrites=effect.startswith("overwrites"),
+    )
 
 
-def preview_copy_object(args: CopyArgs, ctx: StorageContext) -> str:
+def preview_copy_object(args: CopyArgs, ctx: StorageContext) -> Change:
     return _preview_copy(args, ctx, "Copy")
 
 
-def preview_move_object(args: CopyArgs, ctx: StorageContext) -> str:
+def preview_move_object(args: CopyArgs, ctx: StorageContext) -> Change:
     return _preview_copy(args, ctx, "Move")
 
 

@@ -13,7 +13,7 @@ from minio import Minio
 from minio.error import S3Error
 from pydantic import Field
 
-from tools.base import ToolFailure
+from tools.base import Change, ToolFailure
 from tools.storage.common import (
     COUNT_CAP,
     REPORT_CAP,
@@ -164,19 +164,20 @@ def _existing_keys(client: Minio, bucket: str, prefix: str) -> tuple[set[str], b
     return keys, False
 
 
-def preview_upload(args: UploadArgs, ctx: StorageContext) -> str:
+def preview_upload(args: UploadArgs, ctx: StorageContext) -> Change:
     plan = plan_upload(args, ctx)
     client = ctx.client
     if not client.bucket_exists(args.bucket):
-        return f"Upload '{args.local_path}' — will fail: bucket '{args.bucket}' does not exist."
+        return Change(f"Upload '{args.local_path}' — will fail: bucket '{args.bucket}' does not exist.")
     if plan.prefix is None:
         path, key = plan.files[0]
         existing = find_object(client, args.bucket, key)
         effect = f"overwrites the existing {human_size(existing.size)} object" if existing else "creates a new object"
-        return f"Upload {args.local_path} ({human_size(plan.size)}) to {s3_uri(args.bucket, key)} — {effect}."
+        text = f"Upload {args.local_path} ({human_size(plan.size)}) to {s3_uri(args.bucket, key)} — {effect}."
+        return Change(text, overwrites=existing is not None)
     dest = s3_uri(args.bucket, plan.destination_label)
     if not plan.files:
-        return f"Upload {args.local_path} to {dest} — the directory is empty, nothing will be uploaded."
+        return Change(f"Upload {args.local_path} to {dest} — the directory is empty, nothing will be uploaded.")
     existing_keys, capped = _existing_keys(client, args.bucket, plan.destination_label)
     clash = [k for _, k in plan.files if k in existing_keys]
     text = f"Upload {plural(len(plan.files), 'file')} ({human_size(plan.size)}) from {args.local_path} to {dest}"
@@ -185,7 +186,7 @@ def preview_upload(args: UploadArgs, ctx: StorageContext) -> str:
         text += f" — overwrites {plural(len(clash), 'existing object')} ({shown})"
     else:
         text += " — no existing objects are overwritten" + (" (checked the first 10000)" if capped else "")
-    return text + "."
+    return Change(text + ".", overwrites=bool(clash))
 
 
 # --- download ---------------------------------------------------------------------------------
@@ -333,7 +334,7 @@ def download(args: DownloadArgs, ctx: StorageContext) -> dict[str, Any]:
     }
 
 
-def preview_download(args: DownloadArgs, ctx: StorageContext) -> str:
+def preview_download(args: DownloadArgs, ctx: StorageContext) -> Change:
     plan = plan_download(args, ctx)
     if plan.single:
         _, dest, size = plan.items[0]
@@ -342,7 +343,7 @@ def preview_download(args: DownloadArgs, ctx: StorageContext) -> str:
             if dest.is_file()
             else "creates a new local file"
         )
-        return f"Download {plan.source} ({human_size(size)}) to {dest} — {effect}."
+        return Change(f"Download {plan.source} ({human_size(size)}) to {dest} — {effect}.", overwrites=dest.is_file())
     clash = [dest for _, dest, _ in plan.items if dest.exists()]
     text = (
         f"Download {plural(len(plan.items), 'object')} ({human_size(plan.size)}) under {plan.source} "
@@ -353,7 +354,7 @@ def preview_download(args: DownloadArgs, ctx: StorageContext) -> str:
         text += f" — overwrites {plural(len(clash), 'existing local file')} ({shown})"
     else:
         text += " — no local files are overwritten"
-    return text + "."
+    return Change(text + ".", overwrites=bool(clash))
 
 
 UPLOAD = storage_tool(
