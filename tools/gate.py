@@ -46,7 +46,7 @@ from tools.masking import Masker
 Surface = Literal["cli", "chat", "slack", "mcp", "eval", "api"]
 
 #: What the gate decided for one call, as the audit log records it.
-GateDecision = Literal["approved", "rejected", "not_needed", "read_only", "refused"]
+GateDecision = Literal["approved", "rejected", "not_needed", "read_only", "refused", "previewed"]
 
 REJECTED_BY_DEFAULT = "rejected by the user"
 
@@ -251,27 +251,45 @@ class ToolGate:
             with _reporting(progress, cancel, status):
                 result = run_tool(found.spec, call.args, found.context)
             result = self._masked(result)
-        if self._audit is not None:
-            self._audit.write(
-                AuditRecord(
-                    ts=round(started, 3),
-                    thread=call.thread,
-                    surface=call.asked_by.surface,
-                    asked_by=call.asked_by,
-                    agent=call.agent,
-                    tool=call.tool,
-                    call_id=call.call_id,
-                    args=call.args,  # masked by the log, signatures included
-                    mutating=mutating,
-                    decision=verdict,
-                    approved_by=decision.by if decision is not None else None,
-                    reason=decision.reason if decision is not None and not decision.approved else None,
-                    ok=result.ok,
-                    error=result.error.code if result.error else None,
-                    duration_ms=round(result.duration_ms, 1),
-                )
-            )
+        self._write_audit(call, started, mutating, verdict, decision, result)
         return result
+
+    def note_preview(self, call: GateCall, change: Change) -> None:
+        """Audit a change that was shown and not run (a surface's first phase: preview, then confirm)."""
+        found = self._tools.get(call.tool)
+        result = ToolResult(tool=call.tool, ok=True, data={"preview": change.text})
+        self._write_audit(call, self._clock(), bool(found and found.spec.mutating), "previewed", None, result)
+
+    def _write_audit(
+        self,
+        call: GateCall,
+        started: float,
+        mutating: bool,
+        verdict: GateDecision,
+        decision: Decision | None,
+        result: ToolResult,
+    ) -> None:
+        if self._audit is None:
+            return
+        self._audit.write(
+            AuditRecord(
+                ts=round(started, 3),
+                thread=call.thread,
+                surface=call.asked_by.surface,
+                asked_by=call.asked_by,
+                agent=call.agent,
+                tool=call.tool,
+                call_id=call.call_id,
+                args=call.args,  # masked by the log, signatures included
+                mutating=mutating,
+                decision=verdict,
+                approved_by=decision.by if decision is not None else None,
+                reason=decision.reason if decision is not None and not decision.approved else None,
+                ok=result.ok,
+                error=result.error.code if result.error else None,
+                duration_ms=round(result.duration_ms, 1),
+            )
+        )
 
     def _judge(
         self, call: GateCall, found: GateTool | None, decision: Decision | None
