@@ -254,34 +254,6 @@ def graph(
         typer.echo(mermaid(backends.specialists(), "swarm" if architecture == "swarm" else "flat"))
 
 
-@app.command()
-def slack(
-    http: Annotated[
-        str | None,
-        typer.Option("--http", help="HOST:PORT to serve the Events API on (HTTP mode) instead of Socket Mode."),
-    ] = None,
-    read_only: ReadOnly = False,
-) -> None:
-    """Run the assistant as a Slack app (Socket Mode by default); see the README's Slack section."""
-    import logging
-
-    from swarmops.slack.serve import run
-
-    settings = _settings(read_only)
-    address: tuple[str, int] | None = None
-    if http is not None:
-        host, _, port = http.rpartition(":")
-        if not host or not port.isdigit():
-            raise _fail(f"--http takes HOST:PORT, e.g. 127.0.0.1:3000 (got {http!r})")
-        address = (host, int(port))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    console = Console(stderr=True)
-    try:
-        _run(run(settings, address), console)
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
-
-
 @app.command("eval")
 def eval_cases(
     paths: Annotated[
@@ -383,6 +355,15 @@ def threads_delete(thread_id: str) -> None:
     if not known:
         Console(stderr=True).print(f"[yellow]no thread {thread_id!r} was listed; its state (if any) was removed[/]")
 
+
+def _serving_commands() -> None:
+    """`swarmops slack` and `swarmops mcp` live in servecli.py (they only share the helpers above)."""
+    from swarmops.servecli import add_serving_commands
+
+    add_serving_commands(app)
+
+
+_serving_commands()
 
 if __name__ == "__main__":
     app()

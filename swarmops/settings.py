@@ -190,6 +190,10 @@ class Settings(BaseSettings):
     )
     max_handoffs: int = Field(6, ge=1, le=20, description="Handoffs the router may make in one turn.")
 
+    mcp_token: SecretStr | None = Field(
+        None, description="The bearer token `swarmops mcp --http` requires of every client."
+    )
+
     # --- Slack (`swarmops slack`) -------------------------------------------------------------
     slack_bot_token: SecretStr | None = Field(
         None,
@@ -225,7 +229,7 @@ class Settings(BaseSettings):
         False, description="Answer every user in every channel the bot is in (no allowlist)."
     )
 
-    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "mcp_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -319,6 +323,7 @@ class Settings(BaseSettings):
             self.slack_bot_token,
             self.slack_app_token,
             self.slack_signing_secret,
+            self.mcp_token,
         ):
             if value is not None and value.get_secret_value():
                 out.append(value.get_secret_value())

@@ -1,0 +1,80 @@
+"""Runs over MCP: submit (two-phase), wait with progress notifications, cancel a wait.
+The embedded KFP API runs real pipelines; SeaweedFS holds their artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anyio
+from mcp import Client
+
+from agents.kfp import kfp_specialist
+from agents.storage import storage_specialist
+from tests.swarmops.mcpserver.harness import audit, server_for
+from tools.kfp import KfpContext, make_kfp_client
+from tools.storage import StorageContext, make_minio_client
+
+
+def _specialists(kfp_host: str, seaweed_endpoint: Any, tmp_path: Path) -> list:
+    ep = seaweed_endpoint
+    storage = StorageContext(
+        client_factory=lambda: make_minio_client(ep.endpoint, ep.access_key, ep.secret_key),
+        endpoint=ep.endpoint,
+        workdir=tmp_path,
+    )
+    kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
+    return [storage_specialist(storage), kfp_specialist(kfp)]
+
+
+async def _submit(client: Client, trees: int) -> str:
+    args = {"pipeline": "iris", "parameters": {"n_estimators": trees}}
+    preview = await client.call_tool("submit_run", args)
+    assert not preview.is_error, preview.content[0].text
+    done = await client.call_tool("submit_run", {**args, "confirm_token": preview.structured_content["confirm_token"]})
+    assert not done.is_error, done.content[0].text
+    return done.structured_content["data"]["run_id"]
+
+
+async def test_a_run_is_submitted_and_waited_for_with_progress(
+    kfp_host: str, seaweed_endpoint: Any, tmp_path: Path
+) -> None:
+    seen: list[str] = []
+
+    async def progress(value: float, total: float | None, message: str | None) -> None:
+        seen.append(message or "")
+
+    server = server_for(tmp_path, _specialists(kfp_host, seaweed_endpoint, tmp_path), allow_write=True)
+    async with Client(server) as client:
+        run_id = await _submit(client, 50)
+        waited = await client.call_tool("wait_for_run", {"run": run_id}, progress_callback=progress)
+    assert not waited.is_error and waited.structured_content["data"]["state"] == "SUCCEEDED"
+    assert seen and any("RUNNING" in m for m in seen)  # the run moving, as notifications
+    assert [r["decision"] for r in audit(tmp_path) if r["tool"] == "submit_run"] == ["previewed", "approved"]
+
+
+async def test_a_cancelled_wait_stops_and_the_server_keeps_serving(
+    kfp_host: str, seaweed_endpoint: Any, tmp_path: Path
+) -> None:
+    server = server_for(tmp_path, _specialists(kfp_host, seaweed_endpoint, tmp_path), allow_write=True)
+    async with Client(server) as client:
+        run_id = await _submit(client, 400)
+        first = anyio.Event()
+
+        async def progress(value: float, total: float | None, message: str | None) -> None:
+            first.set()
+
+        async def wait() -> None:
+            await client.call_tool("wait_for_run", {"run": run_id}, progress_callback=progress)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(wait)
+            with anyio.fail_after(60):
+                await first.wait()
+            group.cancel_scope.cancel()  # the person gave up waiting
+        after = await client.call_tool("get_run", {"run": run_id})
+        with anyio.fail_after(30):  # the tool sees its cancel flag at its next poll and returns
+            while not (waits := [r for r in audit(tmp_path) if r["tool"] == "wait_for_run"]):
+                await anyio.sleep(0.1)
+    assert not after.is_error and after.structured_content["data"]["id"] == run_id
+    assert len(waits) == 1
