@@ -18,18 +18,19 @@ ReadOnly = Annotated[bool, typer.Option("--read-only", help="Hide every tool tha
 
 
 def _address(value: str) -> tuple[str, int]:
+    """HOST:PORT, or just PORT for loopback (a server is reachable from elsewhere only when asked)."""
     from swarmops.cli import _fail
 
     host, _, port = value.rpartition(":")
-    if not host or not port.isdigit():
-        raise _fail(f"--http takes HOST:PORT, e.g. 127.0.0.1:3000 (got {value!r})")
-    return host, int(port)
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise _fail(f"--http takes HOST:PORT or PORT, e.g. 127.0.0.1:3000 (got {value!r})")
+    return host or "127.0.0.1", int(port)
 
 
 def slack(
     http: Annotated[
         str | None,
-        typer.Option("--http", help="HOST:PORT to serve the Events API on (HTTP mode) instead of Socket Mode."),
+        typer.Option("--http", help="[HOST:]PORT to serve the Events API on (HTTP mode) instead of Socket Mode."),
     ] = None,
     read_only: ReadOnly = False,
 ) -> None:
@@ -48,7 +49,10 @@ def slack(
 
 def mcp(
     http: Annotated[
-        str | None, typer.Option("--http", help="HOST:PORT to serve streamable HTTP on (default: stdio).")
+        str | None,
+        typer.Option(
+            "--http", help="[HOST:]PORT to serve streamable HTTP on (default host 127.0.0.1; default: stdio)."
+        ),
     ] = None,
     allow_write: Annotated[
         bool, typer.Option("--allow-write", help="Offer tools that create, upload or submit (two-phase confirm).")

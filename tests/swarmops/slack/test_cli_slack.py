@@ -15,7 +15,7 @@ from tests.swarmops.test_cli import swarmops
         (["slack"], {}, "SLACK_BOT_TOKEN is not set"),
         (["slack"], {"SLACK_BOT_TOKEN": "xoxb-cli-0123456789"}, "Socket Mode needs SLACK_APP_TOKEN"),
         (["slack", "--http", "127.0.0.1:3999"], {"SLACK_BOT_TOKEN": "xoxb-cli-0123456789"}, "SLACK_SIGNING_SECRET"),
-        (["slack", "--http", "nonsense"], {"SLACK_BOT_TOKEN": "xoxb-cli-0123456789"}, "--http takes HOST:PORT"),
+        (["slack", "--http", "nonsense"], {"SLACK_BOT_TOKEN": "xoxb-cli-0123456789"}, "--http takes HOST:PORT or PORT"),
         (
             ["slack"],
             {"SLACK_BOT_TOKEN": "xoxb-cli-0123456789", "SLACK_APP_TOKEN": "xapp-cli-0123456789"},
