@@ -127,7 +127,8 @@ class ConsoleRenderer:
             c.print(f"  [{style}]↻ {event.source} {event.state}: {escape(event.message)}[/]", highlight=False)
         elif isinstance(event, TurnDone):
             c.print(
-                f"[dim]{event.llm_calls} model calls · {event.input_tokens} tokens in / {event.output_tokens} out"
+                f"[dim]{event.llm_calls} model call{'' if event.llm_calls == 1 else 's'} · "
+                f"{event.input_tokens} tokens in / {event.output_tokens} out"
                 f" · {event.wall_ms / 1000:.2f} s · thread {event.thread_id}[/]"
             )
             if event.pending_approval:
