@@ -234,15 +234,13 @@ class FastRouter:
 
 
 def router_for(specialists: Sequence[Specialist]) -> FastRouter:
-    """A fast router over the specialists' own examples, their tools' examples, and agents.examples."""
+    """A fast router over the specialists' own examples, their tools' examples, and requests nobody owns."""
     from agents.examples import NONE as NOBODY
-    from agents.examples import TOOL_EXAMPLES
 
     examples: list[Example] = []
     for spec in specialists:
         examples += [Example(text, spec.name) for text in spec.examples]
         for tool in spec.tools:
-            texts = dict.fromkeys([*tool.examples, *TOOL_EXAMPLES.get(tool.name, [])])
-            examples += [Example(text, spec.name, tool.name) for text in texts]
+            examples += [Example(text, spec.name, tool.name) for text in dict.fromkeys(tool.examples)]
     examples += [Example(text, NONE) for text in NOBODY]
     return FastRouter(examples)

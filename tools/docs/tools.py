@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tools.base import ToolFailure, ToolSpec, closest, report_progress
 from tools.docs.context import DocsContext
+from tools.docs.examples import EXAMPLES
 
 PASSAGE_CHARS = 1200
 MAX_INPUTS = 50
@@ -175,6 +176,7 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         search_docs,
         "docs",
         mutating=False,
+        examples=EXAMPLES["search_docs"],
     ),
     ToolSpec(
         "list_sources",
@@ -183,6 +185,7 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         list_sources,
         "docs",
         mutating=False,
+        examples=EXAMPLES["list_sources"],
     ),
     ToolSpec(
         "index_documents",
@@ -192,5 +195,6 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         "docs",
         mutating=True,
         preview=_preview_index,
+        examples=EXAMPLES["index_documents"],
     ),
 ]

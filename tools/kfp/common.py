@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from tools.base import ToolSpec
+from tools.base import Change, ToolSpec
 from tools.kfp.context import KfpContext
 from tools.kfp.errors import map_kfp_error
+from tools.kfp.examples import EXAMPLES
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
 
@@ -86,8 +87,7 @@ def kfp_tool(
     func: Callable[[ArgsT, KfpContext], Any],
     *,
     mutating: bool,
-    preview: Callable[[ArgsT, KfpContext], str] | None = None,
-    examples: list[str] | None = None,
+    preview: Callable[[ArgsT, KfpContext], str | Change] | None = None,
 ) -> ToolSpec[ArgsT, KfpContext]:
     """A ToolSpec with the kfp group and error mapping. `mutating` is declared by every tool (whether it
     changes state is a fact about the tool, not about whether it has a preview); a mutating tool must
@@ -101,5 +101,5 @@ def kfp_tool(
         mutating=mutating,
         preview=preview,
         on_error=map_kfp_error,
-        examples=examples or [],
+        examples=list(EXAMPLES.get(name, [])),  # beside the tools, in examples.py
     )

@@ -95,5 +95,4 @@ COMPARE_RUNS = kfp_tool(
     CompareRunsArgs,
     compare_runs,
     mutating=False,
-    examples=["compare my last two iris runs", "which run had the best accuracy?"],
 )

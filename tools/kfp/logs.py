@@ -81,5 +81,4 @@ GET_TASK_LOGS = kfp_tool(
     GetTaskLogsArgs,
     get_task_logs,
     mutating=False,
-    examples=["show the logs of the train step of my last run", "why did it fail?"],
 )

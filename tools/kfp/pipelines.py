@@ -83,7 +83,6 @@ LIST_PIPELINES = kfp_tool(
     ListPipelinesArgs,
     list_pipelines,
     mutating=False,
-    examples=["what pipelines are there?", "is there an iris pipeline?"],
 )
 GET_PIPELINE = kfp_tool(
     "get_pipeline",
@@ -92,5 +91,4 @@ GET_PIPELINE = kfp_tool(
     GetPipelineArgs,
     get_pipeline,
     mutating=False,
-    examples=["what parameters does iris take?"],
 )

@@ -124,7 +124,6 @@ LIST_RUNS = kfp_tool(
     ListRunsArgs,
     list_runs,
     mutating=False,
-    examples=["what's running?", "my failed runs", "last 5 iris runs"],
 )
 GET_RUN = kfp_tool(
     "get_run",
@@ -133,7 +132,6 @@ GET_RUN = kfp_tool(
     GetRunArgs,
     get_run,
     mutating=False,
-    examples=["how did my last run go?", "why did run 'iris 2024-05-01 10:00:00' fail?"],
 )
 TERMINATE_RUN = kfp_tool(
     "terminate_run",

@@ -107,5 +107,4 @@ SUBMIT_RUN = kfp_tool(
     submit_run,
     mutating=True,
     preview=preview_submit_run,
-    examples=["run iris with 50 trees", "run data-validation on bucket raw key data/train.csv"],
 )

@@ -160,7 +160,6 @@ UPLOAD_PIPELINE = kfp_tool(
     upload_pipeline,
     mutating=True,
     preview=preview_upload_pipeline,
-    examples=["upload pipelines/train.py", "upload my_pipeline.yaml as 'churn'"],
 )
 UPLOAD_PIPELINE_VERSION = kfp_tool(
     "upload_pipeline_version",
@@ -170,5 +169,4 @@ UPLOAD_PIPELINE_VERSION = kfp_tool(
     upload_pipeline_version,
     mutating=True,
     preview=preview_upload_version,
-    examples=["upload train.py as a new version of churn"],
 )

@@ -121,7 +121,6 @@ WAIT_FOR_RUN = kfp_tool(
     WaitForRunArgs,
     wait_for_run,
     mutating=False,
-    examples=["wait for my run to finish", "what accuracy did the run get?"],
 )
 
 

@@ -8,9 +8,10 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from tools.base import ToolSpec
+from tools.base import Change, ToolSpec
 from tools.storage.context import StorageContext
 from tools.storage.errors import map_storage_error
+from tools.storage.examples import EXAMPLES
 
 T = TypeVar("T")
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
@@ -98,8 +99,7 @@ def storage_tool(
     func: Callable[[ArgsT, StorageContext], Any],
     *,
     mutating: bool,
-    preview: Callable[[ArgsT, StorageContext], str] | None = None,
-    examples: list[str] | None = None,
+    preview: Callable[[ArgsT, StorageContext], str | Change] | None = None,
 ) -> ToolSpec[ArgsT, StorageContext]:
     """A ToolSpec with the storage group and error mapping. `mutating` is declared by every tool (whether it
     changes state is a fact about the tool, not about whether it has a preview); a mutating tool must
@@ -113,5 +113,5 @@ def storage_tool(
         mutating=mutating,
         preview=preview,
         on_error=map_storage_error,
-        examples=examples or [],
+        examples=list(EXAMPLES.get(name, [])),  # beside the tools, in examples.py
     )
