@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.base import ToolFailure, ToolSpec, closest, report_progress
 from tools.docs.context import DocsContext
 from tools.docs.examples import EXAMPLES
+from tools.slots import Slot
 
 PASSAGE_CHARS = 1200
 MAX_INPUTS = 50
@@ -26,9 +27,11 @@ class _Args(BaseModel):
 
 
 class SearchArgs(_Args):
-    query: str = Field(min_length=2, description="The question or keywords to look up, in the user's words.")
-    k: int = Field(5, ge=1, le=10, description="How many passages to return (1-10).")
-    source: str | None = Field(
+    query: Annotated[str, Slot("text")] = Field(
+        min_length=2, description="The question or keywords to look up, in the user's words."
+    )
+    k: Annotated[int, Slot("number")] = Field(5, ge=1, le=10, description="How many passages to return (1-10).")
+    source: Annotated[str | None, Slot("source")] = Field(
         None,
         description="Only search this source or source prefix, e.g. 'api/kfp' (API reference of kfp), 'docs/' "
         "(swarmops docs), 's3://docs/' or a file path. Use list_sources to see them.",
@@ -77,8 +80,10 @@ def search_docs(args: SearchArgs, ctx: DocsContext) -> dict[str, Any]:
 
 
 class ListSourcesArgs(_Args):
-    prefix: str | None = Field(None, description="Only sources starting with this, e.g. 'docs/' or 's3://'.")
-    limit: int = Field(50, ge=1, le=500, description="Most sources to list (1-500).")
+    prefix: Annotated[str | None, Slot("source")] = Field(
+        None, description="Only sources starting with this, e.g. 'docs/' or 's3://'."
+    )
+    limit: Annotated[int, Slot("number")] = Field(50, ge=1, le=500, description="Most sources to list (1-500).")
 
 
 def list_sources(args: ListSourcesArgs, ctx: DocsContext) -> dict[str, Any]:
@@ -97,7 +102,7 @@ def list_sources(args: ListSourcesArgs, ctx: DocsContext) -> dict[str, Any]:
 
 
 class IndexArgs(_Args):
-    inputs: list[str] = Field(
+    inputs: Annotated[list[str], Slot("source")] = Field(
         min_length=1,
         max_length=MAX_INPUTS,
         description="Files, directories or s3://bucket/prefix URIs to add to the knowledge base (Markdown, text, "

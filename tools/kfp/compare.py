@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -14,6 +14,7 @@ from tools.kfp.common import StrictArgs, kfp_tool, state_of
 from tools.kfp.context import KfpContext
 from tools.kfp.resolve import display_name, resolve_run
 from tools.kfp.runinfo import Names, metrics_of, parameters, run_pipeline_name
+from tools.slots import Slot
 
 _HIGHER = re.compile(r"acc|f1|precision|recall|auc|roc|r2|score|iou|map\b|bleu|rouge", re.IGNORECASE)
 _LOWER = re.compile(r"loss|error|err\b|mse|mae|rmse|mape|perplexity|latency", re.IGNORECASE)
@@ -29,7 +30,7 @@ def direction(metric: str) -> str | None:
 
 
 class CompareRunsArgs(StrictArgs):
-    runs: list[str] = Field(
+    runs: Annotated[list[str], Slot("run_list")] = Field(
         min_length=2,
         max_length=10,
         description="2-10 runs to compare, each a run name, run id or 'latest' (list_runs finds them).",

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from tools.kfp.common import StrictArgs, iso, kfp_tool, quiet
 from tools.kfp.context import KfpContext
 from tools.kfp.resolve import all_experiments, display_name, find_experiment
+from tools.slots import Slot
 
 
 def experiment_record(e: Any) -> dict[str, Any]:
@@ -31,7 +32,9 @@ def get_or_create_experiment(ctx: KfpContext, name: str, description: str | None
 
 
 class ListExperimentsArgs(StrictArgs):
-    limit: int = Field(default=20, ge=1, le=100, description="Most experiments to return, newest first (1-100).")
+    limit: Annotated[int, Slot("number")] = Field(
+        default=20, ge=1, le=100, description="Most experiments to return, newest first (1-100)."
+    )
 
 
 def list_experiments(args: ListExperimentsArgs, ctx: KfpContext) -> dict[str, Any]:
@@ -45,10 +48,12 @@ def list_experiments(args: ListExperimentsArgs, ctx: KfpContext) -> dict[str, An
 
 
 class CreateExperimentArgs(StrictArgs):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)] = Field(
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), Slot("name")] = Field(
         description="Experiment name, e.g. 'iris-tuning'. If it already exists, the existing one is returned."
     )
-    description: str | None = Field(default=None, description="Optional description of what the runs are for.")
+    description: Annotated[str | None, Slot("text")] = Field(
+        default=None, description="Optional description of what the runs are for."
+    )
 
 
 def create_experiment(args: CreateExperimentArgs, ctx: KfpContext) -> dict[str, Any]:

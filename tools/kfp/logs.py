@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -13,15 +13,18 @@ from tools.kfp.context import KfpContext
 from tools.kfp.resolve import display_name, match_by_name, not_found, resolve_run
 from tools.kfp.runinfo import Names, failed_task, layout_name, run_pipeline_name, run_spec, task_records
 from tools.kfp.spec import tasks as spec_tasks
+from tools.slots import Slot
 
 
 class GetTaskLogsArgs(StrictArgs):
-    run: str = Field(description="Run name (newest of that name), run id, or 'latest'.")
-    task: str | None = Field(
+    run: Annotated[str, Slot("run")] = Field(description="Run name (newest of that name), run id, or 'latest'.")
+    task: Annotated[str | None, Slot("text")] = Field(
         default=None,
         description="Task name, e.g. 'train' (get_run lists them). Omit for the failed task, else the last task.",
     )
-    tail_lines: int = Field(default=100, ge=1, le=1000, description="How many of the last log lines to return.")
+    tail_lines: Annotated[int, Slot("number")] = Field(
+        default=100, ge=1, le=1000, description="How many of the last log lines to return."
+    )
 
 
 def _pick_task(args: GetTaskLogsArgs, tasks: list[dict[str, Any]], available: list[str]) -> str:

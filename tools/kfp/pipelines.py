@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -10,6 +10,7 @@ from tools.kfp.common import StrictArgs, iso, kfp_tool
 from tools.kfp.context import KfpContext
 from tools.kfp.resolve import all_pipelines, display_name, full_version, list_versions, resolve_pipeline
 from tools.kfp.spec import inputs, tasks
+from tools.slots import Slot
 
 VERSION_CAP = 20
 
@@ -20,11 +21,13 @@ def _latest(ctx: KfpContext, pipeline_id: str) -> dict[str, Any] | None:
 
 
 class ListPipelinesArgs(StrictArgs):
-    search: str | None = Field(
+    search: Annotated[str | None, Slot("text")] = Field(
         default=None,
         description="Only pipelines whose name contains this text (case-insensitive), e.g. 'iris'. Omit to list all.",
     )
-    limit: int = Field(default=20, ge=1, le=100, description="Most pipelines to return, newest first (1-100).")
+    limit: Annotated[int, Slot("number")] = Field(
+        default=20, ge=1, le=100, description="Most pipelines to return, newest first (1-100)."
+    )
 
 
 def list_pipelines(args: ListPipelinesArgs, ctx: KfpContext) -> dict[str, Any]:
@@ -50,7 +53,9 @@ def list_pipelines(args: ListPipelinesArgs, ctx: KfpContext) -> dict[str, Any]:
 
 
 class GetPipelineArgs(StrictArgs):
-    pipeline: str = Field(description="Pipeline name (e.g. 'iris') or id. Case-insensitive; a unique prefix works.")
+    pipeline: Annotated[str, Slot("pipeline")] = Field(
+        description="Pipeline name (e.g. 'iris') or id. Case-insensitive; a unique prefix works."
+    )
 
 
 def get_pipeline(args: GetPipelineArgs, ctx: KfpContext) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
@@ -11,19 +11,26 @@ from tools.kfp.common import FINAL_STATES, SCAN_CAP, StrictArgs, kfp_tool, now, 
 from tools.kfp.context import KfpContext
 from tools.kfp.resolve import display_name, recent_runs, resolve_experiment, resolve_pipeline, resolve_run
 from tools.kfp.runinfo import Names, details, run_pipeline_name, summary, version_ref
+from tools.slots import Slot
 
 STATES = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELING", "CANCELED", "SKIPPED", "PAUSED")
 _RUN = Field(description="Run name (newest of that name), run id (or its first 8+ characters), or 'latest'.")
 
 
 class ListRunsArgs(StrictArgs):
-    state: str | None = Field(
+    state: Annotated[str | None, Slot("choice")] = Field(
         default=None,
         description="Only runs in this state: PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, SKIPPED.",
     )
-    experiment: str | None = Field(default=None, description="Only runs in this experiment (name or id).")
-    pipeline: str | None = Field(default=None, description="Only runs of this pipeline (name or id).")
-    limit: int = Field(default=20, ge=1, le=100, description="Most runs to return, newest first (1-100).")
+    experiment: Annotated[str | None, Slot("experiment")] = Field(
+        default=None, description="Only runs in this experiment (name or id)."
+    )
+    pipeline: Annotated[str | None, Slot("pipeline")] = Field(
+        default=None, description="Only runs of this pipeline (name or id)."
+    )
+    limit: Annotated[int, Slot("number")] = Field(
+        default=20, ge=1, le=100, description="Most runs to return, newest first (1-100)."
+    )
 
     @field_validator("state")
     @classmethod
@@ -67,7 +74,7 @@ def list_runs(args: ListRunsArgs, ctx: KfpContext) -> dict[str, Any]:
 
 
 class GetRunArgs(StrictArgs):
-    run: str = _RUN
+    run: Annotated[str, Slot("run")] = _RUN
 
 
 def get_run(args: GetRunArgs, ctx: KfpContext) -> dict[str, Any]:
@@ -75,7 +82,7 @@ def get_run(args: GetRunArgs, ctx: KfpContext) -> dict[str, Any]:
 
 
 class TerminateRunArgs(StrictArgs):
-    run: str = _RUN
+    run: Annotated[str, Slot("run")] = _RUN
 
 
 def _check_running(run: Any) -> None:

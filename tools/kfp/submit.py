@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -15,24 +15,29 @@ from tools.kfp.experiments import get_or_create_experiment
 from tools.kfp.params import validate_parameters
 from tools.kfp.resolve import display_name, find_experiment, full_version, resolve_pipeline, resolve_version
 from tools.kfp.spec import inputs
+from tools.slots import Slot
 
 DEFAULT_EXPERIMENT = "Default"
 
 
 class SubmitRunArgs(StrictArgs):
-    pipeline: str = Field(description="Pipeline to run: its name (e.g. 'iris') or id.")
-    parameters: dict[str, Any] = Field(
+    pipeline: Annotated[str, Slot("pipeline")] = Field(description="Pipeline to run: its name (e.g. 'iris') or id.")
+    parameters: Annotated[dict[str, Any], Slot("parameters")] = Field(
         default_factory=dict,
         description='Pipeline inputs by name, e.g. {"n_estimators": 50}. Omitted inputs take their defaults; '
         "get_pipeline lists the inputs. Values are checked (and '50' -> 50 converted) before submitting.",
     )
-    version: str | None = Field(default=None, description="Pipeline version name or id; omit to use the newest.")
-    experiment: str | None = Field(
+    version: Annotated[str | None, Slot("version")] = Field(
+        default=None, description="Pipeline version name or id; omit to use the newest."
+    )
+    experiment: Annotated[str | None, Slot("experiment")] = Field(
         default=None,
         description="Experiment to file the run under (name or id); created if missing. "
         f"Default '{DEFAULT_EXPERIMENT}'.",
     )
-    run_name: str | None = Field(default=None, description="Run name; defaults to '<pipeline> <date time>'.")
+    run_name: Annotated[str | None, Slot("name")] = Field(
+        default=None, description="Run name; defaults to '<pipeline> <date time>'."
+    )
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from kfp_server_api.exceptions import ApiException
 from pydantic import Field
@@ -16,6 +16,7 @@ from tools.kfp.context import KfpContext
 from tools.kfp.resolve import all_pipelines, display_name, list_versions, resolve_pipeline
 from tools.kfp.source import PipelineSource, load_source
 from tools.kfp.spec import inputs
+from tools.slots import Slot
 
 _PATH = Field(
     description="Local path (relative to the working directory) of a compiled pipeline (.yaml, .yml, .json) "
@@ -47,12 +48,14 @@ def _name_taken(name: str) -> ToolFailure:
 
 
 class UploadPipelineArgs(StrictArgs):
-    path: str = _PATH
-    name: str | None = Field(
+    path: Annotated[str, Slot("pipeline_file")] = _PATH
+    name: Annotated[str | None, Slot("name")] = Field(
         default=None, description="Name for the new pipeline; defaults to the name declared in the pipeline itself."
     )
-    description: str | None = Field(default=None, description="Optional description shown in pipeline listings.")
-    function: str | None = _FUNCTION
+    description: Annotated[str | None, Slot("text")] = Field(
+        default=None, description="Optional description shown in pipeline listings."
+    )
+    function: Annotated[str | None, Slot("text")] = _FUNCTION
 
 
 def upload_pipeline(args: UploadPipelineArgs, ctx: KfpContext) -> dict[str, Any]:
@@ -93,13 +96,15 @@ def preview_upload_pipeline(args: UploadPipelineArgs, ctx: KfpContext) -> str:
 
 
 class UploadVersionArgs(StrictArgs):
-    path: str = _PATH
-    pipeline: str = Field(description="Existing pipeline to add the version to: its name (e.g. 'iris') or id.")
-    version_name: str | None = Field(
+    path: Annotated[str, Slot("pipeline_file")] = _PATH
+    pipeline: Annotated[str, Slot("pipeline")] = Field(
+        description="Existing pipeline to add the version to: its name (e.g. 'iris') or id."
+    )
+    version_name: Annotated[str | None, Slot("name")] = Field(
         default=None,
         description="Name of the new version (unique within the pipeline); defaults to '<pipeline> <timestamp>'.",
     )
-    function: str | None = _FUNCTION
+    function: Annotated[str | None, Slot("text")] = _FUNCTION
 
 
 def _version_name(args: UploadVersionArgs, pipeline_name: str) -> str:

@@ -10,7 +10,7 @@ and waiting out the whole timeout would hang the turn for nothing.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -20,18 +20,21 @@ from tools.kfp.context import KfpContext
 from tools.kfp.errors import DOCTOR, is_transport, map_api_error, unreachable
 from tools.kfp.resolve import display_name, resolve_run
 from tools.kfp.runinfo import details
+from tools.slots import Slot
 
 
 class WaitForRunArgs(StrictArgs):
-    run: str = Field(description="Run name (newest of that name), run id, or 'latest'.")
-    timeout_seconds: int = Field(
+    run: Annotated[str, Slot("run")] = Field(description="Run name (newest of that name), run id, or 'latest'.")
+    timeout_seconds: Annotated[int, Slot("duration")] = Field(
         default=600,
         ge=1,
         le=3600,
         description="Give up waiting after this many seconds (1-3600) and report the state reached so far; "
         "the run itself keeps going.",
     )
-    poll_seconds: float = Field(default=2.0, ge=0.2, le=60, description="Seconds between status checks (0.2-60).")
+    poll_seconds: Annotated[float, Slot("duration")] = Field(
+        default=2.0, ge=0.2, le=60, description="Seconds between status checks (0.2-60)."
+    )
 
 
 def wait_for_run(args: WaitForRunArgs, ctx: KfpContext) -> dict[str, Any]:

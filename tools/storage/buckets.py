@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from minio.deleteobjects import DeleteObject
 from pydantic import Field
 
 from tools.base import ToolFailure
+from tools.slots import Slot
 from tools.storage.client import bucket_name_problem, validate_bucket_name
 from tools.storage.common import Bucket, StrictArgs, human_size, iso, storage_tool, take
 from tools.storage.context import StorageContext
@@ -61,7 +62,7 @@ def preview_create_bucket(args: CreateBucketArgs, ctx: StorageContext) -> str:
 
 class DeleteBucketArgs(StrictArgs):
     bucket: Bucket
-    force: bool = Field(
+    force: Annotated[bool, Slot("flag")] = Field(
         default=False,
         description="Also delete every object (and every old version) in the bucket first. "
         "Without it, a non-empty bucket is left untouched and the call fails.",

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from tools.base import Change, ToolSpec
+from tools.slots import Slot
 from tools.storage.context import StorageContext
 from tools.storage.errors import map_storage_error
 from tools.storage.examples import EXAMPLES
@@ -35,11 +36,13 @@ Bucket = Annotated[
     str,
     BeforeValidator(_bare_bucket),
     StringConstraints(strip_whitespace=True, min_length=1),
+    Slot("bucket"),
     Field(description="Bucket name, e.g. 'raw-data' (no 's3://' prefix). Call list_buckets if unsure."),
 ]
 Key = Annotated[
     str,
     StringConstraints(min_length=1),
+    Slot("object_key"),
     Field(description="Full object key inside the bucket, e.g. 'datasets/train.csv' (case-sensitive)."),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from minio import Minio
 from minio.commonconfig import CopySource
@@ -12,6 +12,7 @@ from minio.error import S3Error
 from pydantic import Field, model_validator
 
 from tools.base import Change, ToolFailure
+from tools.slots import Slot
 from tools.storage.common import (
     COUNT_CAP,
     REPORT_CAP,
@@ -49,7 +50,7 @@ class CopyArgs(StrictArgs):
     src_bucket: Bucket = Field(description="Bucket holding the source object.")
     src_key: Key = Field(description="Key of the source object, e.g. 'models/v1/model.onnx'.")
     dst_bucket: Bucket = Field(description="Bucket to copy into (may be the same as src_bucket).")
-    dst_key: str | None = Field(
+    dst_key: Annotated[str | None, Slot("object_key")] = Field(
         default=None,
         description="Destination key; omit to keep src_key. A value ending in '/' is treated as a "
         "folder and the source file name is appended.",
@@ -123,12 +124,12 @@ def preview_move_object(args: CopyArgs, ctx: StorageContext) -> Change:
 
 class DeleteObjectsArgs(StrictArgs):
     bucket: Bucket
-    keys: list[str] = Field(
+    keys: Annotated[list[str], Slot("key_list")] = Field(
         default_factory=list,
         max_length=1000,
         description="Exact keys to delete, e.g. ['tmp/a.csv', 'tmp/b.csv'] (up to 1000).",
     )
-    prefix: str | None = Field(
+    prefix: Annotated[str | None, Slot("prefix")] = Field(
         default=None,
         description="Also delete every object whose key starts with this, e.g. 'tmp/'. "
         "An empty string means every object in the bucket.",

@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from minio.error import S3Error
 from pydantic import Field
 
 from tools.base import closest
+from tools.slots import Slot
 from tools.storage.common import Bucket, Key, StrictArgs, clean_etag, iso, storage_tool, take
 from tools.storage.context import StorageContext
 
 
 class ListObjectsArgs(StrictArgs):
     bucket: Bucket
-    prefix: str = Field(
+    prefix: Annotated[str, Slot("prefix")] = Field(
         default="",
         description="Only keys starting with this, e.g. 'datasets/2024/' (end with '/' for a folder). "
         "Empty lists the whole bucket.",
     )
-    recursive: bool = Field(
+    recursive: Annotated[bool, Slot("flag")] = Field(
         default=True,
         description="true: every object below the prefix. false: one level only, sub-folders shown "
         "as entries with is_dir=true (good for browsing a large bucket).",
     )
-    limit: int = Field(default=100, ge=1, le=1000, description="Most entries to return (1-1000).")
+    limit: Annotated[int, Slot("number")] = Field(
+        default=100, ge=1, le=1000, description="Most entries to return (1-1000)."
+    )
 
 
 def list_objects(args: ListObjectsArgs, ctx: StorageContext) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def stat_object(args: StatObjectArgs, ctx: StorageContext) -> dict[str, Any]:
 class PresignArgs(StrictArgs):
     bucket: Bucket
     key: Key
-    expires_minutes: int = Field(
+    expires_minutes: Annotated[int, Slot("duration")] = Field(
         default=60,
         ge=1,
         le=10080,

@@ -9,11 +9,12 @@ import csv
 import io
 import json
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Annotated, Any
 
 from minio import Minio
 from pydantic import Field
 
+from tools.slots import Slot
 from tools.storage.common import Bucket, Key, StrictArgs, storage_tool
 from tools.storage.context import StorageContext
 
@@ -51,13 +52,13 @@ _MAGIC = [
 class PreviewArgs(StrictArgs):
     bucket: Bucket
     key: Key
-    max_bytes: int = Field(
+    max_bytes: Annotated[int, Slot("number")] = Field(
         default=4096,
         ge=1,
         le=65536,
         description="Bytes to read from the start of the object (max 65536); the rest is never fetched.",
     )
-    max_rows: int = Field(
+    max_rows: Annotated[int, Slot("number")] = Field(
         default=20, ge=1, le=500, description="Most data rows to return for CSV/TSV and JSON Lines objects."
     )
 

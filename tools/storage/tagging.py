@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from minio import Minio
 from minio.commonconfig import Tags
 from pydantic import Field, field_validator
 
 from tools.base import ToolFailure
+from tools.slots import Slot
 from tools.storage.common import Bucket, Key, StrictArgs, s3_uri, storage_tool
 from tools.storage.context import StorageContext
 
@@ -35,11 +36,11 @@ def get_object_tags(args: GetTagsArgs, ctx: StorageContext) -> dict[str, Any]:
 class SetTagsArgs(StrictArgs):
     bucket: Bucket
     key: Key
-    tags: dict[str, str] = Field(
+    tags: Annotated[dict[str, str], Slot("tags")] = Field(
         description="Tags as {name: value}, e.g. {'stage': 'validated'}. At most 10 per object; names "
         "up to 128 chars, values up to 256."
     )
-    replace: bool = Field(
+    replace: Annotated[bool, Slot("flag")] = Field(
         default=True,
         description="true: the object ends up with exactly `tags` (others are removed; {} clears all). "
         "false: merge into the existing tags, overwriting only the names given.",

@@ -7,13 +7,14 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from minio import Minio
 from minio.error import S3Error
 from pydantic import Field
 
 from tools.base import Change, ToolFailure
+from tools.slots import Slot
 from tools.storage.common import (
     COUNT_CAP,
     REPORT_CAP,
@@ -57,13 +58,13 @@ def content_type_for(name: str) -> str:
 
 
 class UploadArgs(StrictArgs):
-    local_path: str = Field(
+    local_path: Annotated[str, Slot("local_path")] = Field(
         min_length=1,
         description="File or directory on this machine, e.g. 'data/train.csv' or './data'. Relative "
         "paths are relative to the working directory; directories are uploaded recursively.",
     )
     bucket: Bucket
-    key: str | None = Field(
+    key: Annotated[str | None, Slot("object_key")] = Field(
         default=None,
         description="Destination. For a file: the object key (default: the file name; ending in '/' "
         "puts the file in that folder). For a directory: the key prefix to upload under (default: the "
@@ -194,11 +195,11 @@ def preview_upload(args: UploadArgs, ctx: StorageContext) -> Change:
 
 class DownloadArgs(StrictArgs):
     bucket: Bucket
-    key: str = Field(
+    key: Annotated[str, Slot("object_key")] = Field(
         description="Object key to download, or a folder prefix ending in '/' (e.g. 'datasets/2024/') "
         "to download everything under it. A key with no exact object is treated as a folder."
     )
-    local_path: str | None = Field(
+    local_path: Annotated[str | None, Slot("local_path")] = Field(
         default=None,
         description="Where to write. One object: a file path, or a directory (existing, or ending in '/') "
         "to keep the object's file name; default: the working directory. A folder: the directory that "

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from minio.commonconfig import ENABLED
 from minio.versioningconfig import SUSPENDED, VersioningConfig
 from pydantic import Field
 
+from tools.slots import Slot
 from tools.storage.common import Bucket, StrictArgs, storage_tool
 from tools.storage.context import StorageContext
 from tools.storage.errors import no_such_bucket
@@ -32,7 +33,7 @@ def get_bucket_versioning(args: GetVersioningArgs, ctx: StorageContext) -> dict[
 
 class SetVersioningArgs(StrictArgs):
     bucket: Bucket
-    enabled: bool = Field(
+    enabled: Annotated[bool, Slot("flag")] = Field(
         description="true to keep every version of overwritten/deleted objects; false to suspend "
         "versioning (existing versions are kept; S3 cannot turn versioning fully off once enabled)."
     )
