@@ -37,7 +37,8 @@ def check_settings(settings: Settings, http: bool) -> None:
 
 async def serve_http(bot: SlackBot, host: str, port: int) -> web.AppRunner:
     """Start the Events API endpoint (POST /slack/events); the caller cleans the runner up."""
-    runner = web.AppRunner(bot.app.web_app(path=EVENTS_PATH))
+    # Slack requests are short: on shutdown, wait a few seconds for one in flight, not aiohttp's 60.
+    runner = web.AppRunner(bot.app.web_app(path=EVENTS_PATH), shutdown_timeout=5.0)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

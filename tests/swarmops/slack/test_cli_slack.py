@@ -83,7 +83,12 @@ def test_swarmops_slack_http_serves_a_signed_mention_end_to_end(tmp_path: Path, 
         slack_api.wait_for_sync("chat.stopStream", timeout=60)
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        try:
+            out, err = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            raise AssertionError(f"swarmops slack did not stop on Ctrl+C within 90 s:\n{err[-3000:]}") from None
     assert slack_api.of("auth.test")  # checked the token at start
     assert "list_buckets" in json.dumps(slack_api.messages("CTEAM"))
     assert "xoxb-e2e-0123456789" not in out + err
