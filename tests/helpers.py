@@ -78,3 +78,18 @@ async def run_turn(
 
 def of_type(events: list[Event], kind: str) -> list[Any]:
     return [e for e in events if e.type == kind]
+
+
+def seaweed_kfp_specialists(kfp_host: str, seaweed_endpoint: Any, workdir: Path) -> list[Specialist]:
+    """Storage on SeaweedFS and pipelines on the embedded KFP API (which publishes its artifacts there)."""
+    from agents.kfp import kfp_specialist
+    from tools.kfp import KfpContext, make_kfp_client
+
+    ep = seaweed_endpoint
+    storage = StorageContext(
+        client_factory=lambda: make_minio_client(ep.endpoint, ep.access_key, ep.secret_key),
+        endpoint=ep.endpoint,
+        workdir=workdir,
+    )
+    kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
+    return [storage_specialist(storage), kfp_specialist(kfp)]

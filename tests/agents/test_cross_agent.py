@@ -10,24 +10,13 @@ from typing import Any
 
 import pytest
 
-from agents.kfp import kfp_specialist
 from agents.planner.model import OfflinePlanner
-from agents.storage import storage_specialist
-from tests.helpers import assistant_for, of_type, run_turn
-from tools.kfp import KfpContext, make_kfp_client
-from tools.storage import StorageContext, make_minio_client
+from tests.helpers import assistant_for, of_type, run_turn, seaweed_kfp_specialists
 
 
 @pytest.fixture
 def specialists(kfp_host: str, seaweed_endpoint: Any, tmp_path: Path) -> list:
-    ep = seaweed_endpoint
-    storage = StorageContext(
-        client_factory=lambda: make_minio_client(ep.endpoint, ep.access_key, ep.secret_key),
-        endpoint=ep.endpoint,
-        workdir=tmp_path,
-    )
-    kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
-    return [storage_specialist(storage), kfp_specialist(kfp)]
+    return seaweed_kfp_specialists(kfp_host, seaweed_endpoint, tmp_path)
 
 
 def _tools(events: list) -> list[tuple[str, str]]:

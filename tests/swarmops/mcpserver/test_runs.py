@@ -9,22 +9,8 @@ from typing import Any
 import anyio
 from mcp import Client
 
-from agents.kfp import kfp_specialist
-from agents.storage import storage_specialist
+from tests.helpers import seaweed_kfp_specialists
 from tests.swarmops.mcpserver.harness import audit, server_for
-from tools.kfp import KfpContext, make_kfp_client
-from tools.storage import StorageContext, make_minio_client
-
-
-def _specialists(kfp_host: str, seaweed_endpoint: Any, tmp_path: Path) -> list:
-    ep = seaweed_endpoint
-    storage = StorageContext(
-        client_factory=lambda: make_minio_client(ep.endpoint, ep.access_key, ep.secret_key),
-        endpoint=ep.endpoint,
-        workdir=tmp_path,
-    )
-    kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
-    return [storage_specialist(storage), kfp_specialist(kfp)]
 
 
 async def _submit(client: Client, trees: int) -> str:
@@ -44,7 +30,7 @@ async def test_a_run_is_submitted_and_waited_for_with_progress(
     async def progress(value: float, total: float | None, message: str | None) -> None:
         seen.append(message or "")
 
-    server = server_for(tmp_path, _specialists(kfp_host, seaweed_endpoint, tmp_path), allow_write=True)
+    server = server_for(tmp_path, seaweed_kfp_specialists(kfp_host, seaweed_endpoint, tmp_path), allow_write=True)
     async with Client(server) as client:
         run_id = await _submit(client, 50)
         waited = await client.call_tool("wait_for_run", {"run": run_id}, progress_callback=progress)
@@ -56,7 +42,7 @@ async def test_a_run_is_submitted_and_waited_for_with_progress(
 async def test_a_cancelled_wait_stops_and_the_server_keeps_serving(
     kfp_host: str, seaweed_endpoint: Any, tmp_path: Path
 ) -> None:
-    server = server_for(tmp_path, _specialists(kfp_host, seaweed_endpoint, tmp_path), allow_write=True)
+    server = server_for(tmp_path, seaweed_kfp_specialists(kfp_host, seaweed_endpoint, tmp_path), allow_write=True)
     async with Client(server) as client:
         run_id = await _submit(client, 400)
         first = anyio.Event()

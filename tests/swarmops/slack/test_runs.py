@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agents.kfp import kfp_specialist
-from agents.storage import storage_specialist
 from swarmops.slack.blocks import APPROVE
+from tests.helpers import seaweed_kfp_specialists
 from tests.swarmops.slack.harness import (
     ALICE,
     CHANNEL,
@@ -20,25 +19,12 @@ from tests.swarmops.slack.harness import (
     running_bot,
     slack_settings,
 )
-from tools.kfp import KfpContext, make_kfp_client
-from tools.storage import StorageContext, make_minio_client
-
-
-def _specialists(kfp_host: str, seaweed_endpoint: Any, tmp_path: Path) -> list:
-    ep = seaweed_endpoint
-    storage = StorageContext(
-        client_factory=lambda: make_minio_client(ep.endpoint, ep.access_key, ep.secret_key),
-        endpoint=ep.endpoint,
-        workdir=tmp_path,
-    )
-    kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
-    return [storage_specialist(storage), kfp_specialist(kfp)]
 
 
 async def test_comparing_two_runs_posts_a_chart(
     kfp_host: str, seaweed_endpoint: Any, tmp_path: Path, slack_api
 ) -> None:
-    specialists = _specialists(kfp_host, seaweed_endpoint, tmp_path)
+    specialists = seaweed_kfp_specialists(kfp_host, seaweed_endpoint, tmp_path)
     async with running_bot(tmp_path, slack_settings(slack_api.url), specialists) as bot:
         first = mention("run iris with 10 trees and wait for it")
         thread = first["event"]["ts"]
