@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -44,8 +46,22 @@ async def serve_http(bot: SlackBot, host: str, port: int) -> web.AppRunner:
     return runner
 
 
+async def until_stopped() -> None:
+    """Wait for SIGTERM (how a container is stopped); Ctrl+C cancels the wait the usual way."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals off the main thread or on Windows
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
+    log.info("stopping on SIGTERM")
+
+
 async def run(settings: Settings, http: tuple[str, int] | None) -> None:
-    """Serve until cancelled (Ctrl+C); turns in flight finish before the assistant closes."""
+    """Serve until stopped (SIGTERM or Ctrl+C); turns in flight finish before the assistant closes."""
     check_settings(settings, http is not None)
     async with Assistant.open(settings, surface="slack") as assistant:
         bot = SlackBot(assistant, settings)
@@ -53,12 +69,17 @@ async def run(settings: Settings, http: tuple[str, int] | None) -> None:
         log.info("connected to %s as %s", who.get("team"), who.get("user"))
         try:
             if http is None:
-                handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())  # type: ignore[union-attr]
-                await handler.start_async()
+                app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
+                handler = AsyncSocketModeHandler(bot.app, app_token)
+                await handler.connect_async()
+                try:
+                    await until_stopped()
+                finally:
+                    await handler.close_async()
             else:
                 runner = await serve_http(bot, *http)
                 try:
-                    await asyncio.Event().wait()
+                    await until_stopped()
                 finally:
                     await runner.cleanup()
         finally:

@@ -33,7 +33,8 @@ def test_missing_settings_are_named_before_anything_starts(
 
 def test_swarmops_slack_http_serves_a_signed_mention_end_to_end(tmp_path: Path, s3_endpoint: str, slack_api) -> None:
     """The real command: settings from the environment, auth.test at start, embedded nothing (moto S3),
-    a signed Events API request in, the answer out to the (fake) Slack Web API; Ctrl+C stops it."""
+    a signed Events API request in, the answer out to the (fake) Slack Web API; SIGTERM (how a
+    container is stopped) ends it cleanly."""
     import json
     import signal
     import socket
@@ -82,13 +83,14 @@ def test_swarmops_slack_http_serves_a_signed_mention_end_to_end(tmp_path: Path, 
                 time.sleep(0.2)
         slack_api.wait_for_sync("chat.stopStream", timeout=60)
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)
         try:
             out, err = proc.communicate(timeout=90)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
-            raise AssertionError(f"swarmops slack did not stop on Ctrl+C within 90 s:\n{err[-3000:]}") from None
+            raise AssertionError(f"swarmops slack did not stop on SIGTERM within 90 s:\n{err[-3000:]}") from None
+    assert proc.returncode == 0 and "stopping on SIGTERM" in err
     assert slack_api.of("auth.test")  # checked the token at start
     assert "list_buckets" in json.dumps(slack_api.messages("CTEAM"))
     assert "xoxb-e2e-0123456789" not in out + err
