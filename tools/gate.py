@@ -4,7 +4,7 @@ The graph's tools node, and any surface that calls tools without the graph (an M
 bot), ask this module the same questions and get the same answers:
 
 - which tools may be offered (`visible`: read-only mode hides every mutating tool);
-- whether a call must wait for a person (`needs_approval`) and what it will change (`preview`,
+- whether a call must wait for a person (`needs_approval`) and what it will change (`assess`,
   `propose`: the sentence and the masked request a person is shown);
 - and `run`, which decides for itself before anything runs, so no surface can bypass it: an unknown
   tool is answered with the closest names, a mutating tool is refused in read-only mode, refused
@@ -166,6 +166,11 @@ class ToolGate:
             if (owner is None or t.owner == owner) and not (self.read_only and t.spec.mutating)
         ]
 
+    def spec(self, tool: str) -> ToolSpec[Any, Any] | None:
+        """The tool called `tool`, hidden or not; None when there is none."""
+        found = self._tools.get(tool)
+        return found.spec if found is not None else None
+
     def is_mutating(self, tool: str) -> bool:
         """Whether `tool` changes state; hidden tools included (in read-only mode they fail as ReadOnly)."""
         found = self._tools.get(tool)
@@ -176,18 +181,6 @@ class ToolGate:
         return self.is_mutating(tool) and not self.read_only
 
     # --- what a person is shown -----------------------------------------------------------------
-    def preview(
-        self,
-        tool: str,
-        args: dict[str, Any],
-        *,
-        progress: Callable[[str], None] | None = None,
-        cancel: threading.Event | None = None,
-        status: StatusListener | None = None,
-    ) -> str:
-        """The sentence saying exactly what `tool` will change, checked against the backend, masked."""
-        return self.assess(tool, args, progress=progress, cancel=cancel, status=status).text
-
     def assess(
         self,
         tool: str,

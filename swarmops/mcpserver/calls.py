@@ -40,7 +40,7 @@ from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from swarmops.mcpserver.hints import HINTS
 from swarmops.mcpserver.policy import Policy
 from swarmops.mcpserver.tokens import ConfirmTokens
-from tools.base import ToolError, ToolResult, closest
+from tools.base import ToolError, ToolResult, ToolSpec, closest
 from tools.gate import Decision, GateCall, Identity, ToolGate
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class McpTools:
     def listed(self) -> list[Tool]:
         return [self._tool(spec) for spec in self.gate.visible() if self.policy.listed(spec.name)]
 
-    def _tool(self, spec: Any) -> Tool:
+    def _tool(self, spec: ToolSpec[Any, Any]) -> Tool:
         hints = HINTS[spec.name]
         schema = spec.args_schema.model_json_schema()
         description = spec.description
@@ -141,7 +141,7 @@ class McpTools:
         if name not in listed:
             return _error(self._not_listed(name, listed))
         if not self.gate.is_mutating(name):
-            return _result(await self._run(ctx, call, None), self._spec(name), args)
+            return _result(await self._run(ctx, call, None), self.gate.spec(name), args)
         problem = self.tokens.redeem(str(token), name, args) if token is not None else None
         if problem is not None:
             return _error(_bad_token(problem))
@@ -155,11 +155,8 @@ class McpTools:
         self.gate.note_preview(call, change)
         return _preview(name, change.text, self.tokens.issue(name, args), self.tokens.ttl)
 
-    def _spec(self, name: str) -> Any:
-        return next((t for t in self.gate.visible() if t.name == name), None)
-
     def _not_listed(self, name: str, listed: list[str]) -> ToolError:
-        if any(t.name == name for t in self.gate.visible()):
+        if self.gate.spec(name) is not None:
             return ToolError(code="NotAvailable", message=f"{self.policy.why_hidden(name)}; nothing was changed.")
         return ToolError(
             code="UnknownTool",
@@ -240,7 +237,9 @@ def _no_overwrite(preview: str) -> ToolError:
     )
 
 
-def _result(result: ToolResult, spec: Any = None, args: dict[str, Any] | None = None) -> CallToolResult:
+def _result(
+    result: ToolResult, spec: ToolSpec[Any, Any] | None = None, args: dict[str, Any] | None = None
+) -> CallToolResult:
     body = json.loads(result.to_model_text())
     if not result.ok:
         return _error(result.error or ToolError(code="Failed", message=f"{result.tool} failed."))
@@ -250,7 +249,7 @@ def _result(result: ToolResult, spec: Any = None, args: dict[str, Any] | None = 
     return CallToolResult(content=[TextContent(type="text", text=json.dumps(body))], structured_content=body)
 
 
-def next_hint(spec: Any, args: dict[str, Any]) -> str:
+def next_hint(spec: ToolSpec[Any, Any], args: dict[str, Any]) -> str:
     """How to get what a capped result left out, from the knobs the tool's own schema has."""
     fields = spec.args_schema.model_fields
     ways = []

@@ -154,7 +154,7 @@ def test_an_unknown_tool_is_answered_with_the_closest_names(tmp_path: Path) -> N
 def test_secrets_are_masked_in_the_result_the_preview_and_the_audit(tmp_path: Path) -> None:
     gate, shelf = _gate(tmp_path)
     args = {"name": f"x-{SECRET}", "password": "hunter2hunter2"}
-    assert SECRET not in gate.preview("add_name", args)
+    assert SECRET not in gate.assess("add_name", args).text
     pending = gate.propose(_call("add_name", args))
     assert SECRET not in pending.model_dump_json() and "hunter2hunter2" not in pending.model_dump_json()
     assert pending.asked_by == ALICE and pending.tool == "add_name"
