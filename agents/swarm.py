@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, ToolCall, ToolMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
@@ -111,7 +111,7 @@ async def tools(state: SwarmState, setup: Setup) -> Command:
     replies: list[AnyMessage] = list(await run_round(call_msg, setup.gates[name], name, work))
     steps = state.get("steps", 0) + 1
     if len(work) < len(call_msg.tool_calls):
-        return _hand_over_after(setup, {**state, "steps": steps}, call_msg, replies)
+        return _hand_over_after(setup, {**state, "steps": steps}, call_msg, work, replies)
     rendered = _rendered(setup, state, call_msg, replies) if steps == 1 else None
     if rendered is not None:
         emit(AssistantMessage(agent=name, text=rendered))
@@ -120,7 +120,9 @@ async def tools(state: SwarmState, setup: Setup) -> Command:
     return Command(goto=name, update={"messages": replies, "steps": steps})
 
 
-def _hand_over_after(setup: Setup, state: SwarmState, call_msg: AIMessage, replies: list[AnyMessage]) -> Command:
+def _hand_over_after(
+    setup: Setup, state: SwarmState, call_msg: AIMessage, work: list[ToolCall], replies: list[AnyMessage]
+) -> Command:
     """A specialist's last tool calls and its handoff in one reply: its part ends without a wording
     call when every call succeeded (the results shown rendered); otherwise it must answer first."""
     name = call_msg.name or state.get("active") or ""
@@ -136,7 +138,7 @@ def _hand_over_after(setup: Setup, state: SwarmState, call_msg: AIMessage, repli
             for c in moves
         ]
         return Command(goto=name, update={"messages": [*replies, *refused], "steps": state.get("steps", 0)})
-    texts = [_render(call, reply) for call, reply in zip(work_calls(call_msg), replies, strict=True)]
+    texts = [_render(call, reply) for call, reply in zip(work, replies, strict=True)]
     shown = "\n".join(t for t in texts if t)
     extra = list(replies)
     if shown:
@@ -145,7 +147,7 @@ def _hand_over_after(setup: Setup, state: SwarmState, call_msg: AIMessage, repli
     return transfer(setup, state, call_msg, extra)
 
 
-def _render(call: Any, reply: AnyMessage) -> str | None:
+def _render(call: ToolCall, reply: AnyMessage) -> str | None:
     content = reply.content
     body = json.loads(content) if isinstance(content, str) and content.startswith("{") else None
     return render_round(call["name"], call.get("args", {}), body)
