@@ -198,25 +198,18 @@ def index(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or s3://bucket/prefix URIs.")],
 ) -> None:
     """Add documents to the knowledge base (Markdown, text, HTML, PDF); re-runs are incremental."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from knowledge.indexer import KnowledgeInputError, index_inputs
     from swarmops.backends import Backends
+    from swarmops.render import progress_bar
 
     console = Console()
     settings = _settings()
     with Backends(settings) as backends:
         needs_s3 = any(i.startswith("s3://") for i in inputs)
         try:
-            with Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as bar:
+            with progress_bar(console) as bar:
                 task = bar.add_task("loading the embedding model", total=None)
 
                 def progress(done: int, total: int, what: str) -> None:

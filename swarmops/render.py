@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Table
 
@@ -136,3 +137,15 @@ class ConsoleRenderer:
 
     def final_markdown(self, text: str) -> None:
         self.console.print(Markdown(text))
+
+
+def progress_bar(console: Console) -> Progress:
+    """The bar long commands show (indexing, an eval run): what is happening, n of m, time so far."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )

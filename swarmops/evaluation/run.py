@@ -8,7 +8,6 @@ before anything ran.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import shutil
@@ -19,7 +18,6 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from agents.retry import ModelRetry
@@ -29,6 +27,7 @@ from swarmops.evaluation.metering import TOKENIZER_NAME, MeteredModel
 from swarmops.evaluation.metrics import COLUMNS, CaseRunResult, below_baseline, fmt, summarise
 from swarmops.evaluation.report import write_all
 from swarmops.evaluation.worker import Figures, Options, Worker
+from swarmops.render import progress_bar
 from swarmops.settings import Settings
 
 ARCHITECTURES = ("swarm", "flat")
@@ -152,7 +151,7 @@ async def run_eval(opts: EvalOptions, settings: Settings, console: Console) -> i
     factory, label, retry = model_factory(opts.model, settings)
     queue = [(c, t) for c in cases for t in range(opts.repeat)]
     results: dict[str, list[CaseRunResult]] = {}
-    with tempfile.TemporaryDirectory(prefix="swarmops-eval-") as tmp, _progress(console) as bar:
+    with tempfile.TemporaryDirectory(prefix="swarmops-eval-") as tmp, progress_bar(console) as bar:
         root = Path(tmp)
         task = bar.add_task("starting", total=len(queue) * len(opts.architectures))
         template = None
@@ -222,19 +221,6 @@ def _print_summary(console: Console, results: dict[str, list[CaseRunResult]], k:
     for label, attr, kind in COLUMNS:
         table.add_row(label, *(fmt(getattr(s, attr), kind) for s in summaries.values()))
     console.print(table)
-
-
-@contextlib.contextmanager
-def _progress(console: Console):  # noqa: ANN202 - a rich Progress
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        yield bar
 
 
 def default_paths(explicit: Sequence[Path]) -> list[Path]:
