@@ -201,18 +201,10 @@ async def test_ctrl_c_cancels_the_turn_not_the_app(tmp_path: Path, s3_endpoint: 
 
 
 async def test_cancel_while_a_pipeline_run_is_waited_for(tmp_path: Path, kfp_host: str, seaweed_endpoint: Any) -> None:
-    from agents.kfp import kfp_specialist
-    from tools.kfp import KfpContext, make_kfp_client
-    from tools.storage import StorageContext, make_minio_client
+    from tests.helpers import seaweed_kfp_specialists
+    from tools.kfp import make_kfp_client
 
-    ep = seaweed_endpoint
-    storage = StorageContext(
-        client_factory=lambda: make_minio_client(ep.endpoint, ep.access_key, ep.secret_key),
-        endpoint=ep.endpoint,
-        workdir=tmp_path,
-    )
-    kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
-    specialists = [storage_specialist(storage), kfp_specialist(kfp)]
+    specialists = seaweed_kfp_specialists(kfp_host, seaweed_endpoint, tmp_path)
     app = make_app(factory_for(tmp_path, OfflinePlanner(), specialists))
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(app, pilot)
