@@ -114,13 +114,24 @@ def _wipe_storage(client: Minio) -> None:
         client.remove_bucket(bucket.name)
 
 
-def _wipe_kfp(kfp: Any) -> None:
+def stop_runs(backends: Backends) -> None:
+    """End every run still going, and wait for it: a run left behind by a case that timed out would
+    keep writing into the eval's temporary data dir while it is removed."""
+    _stop_runs(_kfp(backends))
+
+
+def _stop_runs(kfp: Any) -> list[Any]:
     runs = kfp.list_runs(page_size=1000).runs or []
     for run in runs:
         if str(run.state or "").upper() not in FINAL:
             kfp.terminate_run(run.run_id)
     for run in runs:
         _until_final(kfp, run.run_id, timeout=30)
+    return runs
+
+
+def _wipe_kfp(kfp: Any) -> None:
+    for run in _stop_runs(kfp):
         kfp.delete_run(run.run_id)
     for exp in kfp.list_experiments(page_size=1000).experiments or []:
         if exp.display_name != "Default":

@@ -23,7 +23,7 @@ from langchain_core.language_models import BaseChatModel
 
 from agents.retry import ModelRetry
 from swarmops.backends import Backends
-from swarmops.evaluation.backendstate import Snapshot, apply_setup, snapshot, wipe
+from swarmops.evaluation.backendstate import Snapshot, apply_setup, snapshot, stop_runs, wipe
 from swarmops.evaluation.cases import decision_for
 from swarmops.evaluation.checks import RunRecord
 from swarmops.evaluation.endstate import check_state
@@ -95,7 +95,11 @@ class Worker:
                 surface="eval",
             ) as assistant:
                 self.assistant = assistant
-                yield self
+                try:
+                    yield self
+                finally:
+                    with contextlib.suppress(Exception):  # cleanup only: a dead server has no runs left
+                        await asyncio.to_thread(stop_runs, backends)
 
     async def run(self, loaded: LoadedCase, trial: int) -> tuple[RunRecord, Figures]:
         assert self.backends is not None and self.assistant is not None
