@@ -13,10 +13,11 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
+from agents.planner import specialist
 from agents.planner.answers import describe
-from agents.planner.conversation import Executed, current_visit, executed_since
-from agents.planner.docs_intents import plan_docs
-from agents.planner.steps import advance
+from agents.planner.conversation import Executed
+from agents.planner.plan import Plan, Step
+from agents.planner.steps import advance, with_question
 
 MAX_PASSAGES = 3
 SENTENCES = 4
@@ -79,10 +80,11 @@ def _indexed(e: Executed) -> str:
 
 
 def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
-    task, start = current_visit(messages)
-    plan = plan_docs(task)
-    done = executed_since(messages, start)
+    task, plan, done = specialist.plan_visit("docs", messages)
+    if not plan.steps and not plan.question:  # anything handed to the docs is a question for them
+        plan = Plan([Step("search_docs", {"query": task})])
     if (step := advance(plan, done, new_id)) is not None:
         return step
     render = {"search_docs": lambda e: _answer(e.data), "list_sources": _sources, "index_documents": _indexed}
-    return AIMessage(content="\n".join(render.get(e.tool, describe)(e) for e in done) or "What should I look up?")
+    text = "\n".join(render.get(e.tool, describe)(e) for e in done)
+    return AIMessage(content=with_question(text, plan) or "What should I look up?")

@@ -27,6 +27,14 @@ class ThreadMemory:
     experiment: str | None = None
     #: s3 URI of the latest run's Metrics artifact, once a tool result listed it.
     metrics_uri: str | None = None
+    #: Names seen in results, so a plain word ("landing", "iris") is recognised as one.
+    buckets: set[str] = field(default_factory=set)
+    pipelines: set[str] = field(default_factory=set)
+    run_names: set[str] = field(default_factory=set)
+    #: Keys of the latest listing (in `bucket`): "the march one" picks among them.
+    keys: list[str] = field(default_factory=list)
+    #: Parameters of the latest submitted run, for "same again but with ...".
+    parameters: dict[str, object] = field(default_factory=dict)
 
 
 def _note_run(memory: ThreadMemory, run_id: str | None) -> None:
@@ -41,11 +49,16 @@ def _storage(memory: ThreadMemory, e: Executed) -> None:
     key = next((args[a] for a in _KEY_ARGS if args.get(a)), None)
     if bucket:
         memory.bucket = str(bucket)
+        memory.buckets.add(str(bucket))
     if key:
         memory.key = str(key)
     if args.get("local_path"):
         memory.local_path = str(args["local_path"])
     data = e.data if isinstance(e.data, dict) else {}
+    if e.tool == "list_buckets" and e.ok:
+        memory.buckets |= {str(b.get("name")) for b in data.get("buckets") or [] if isinstance(b, dict)}
+    if e.tool == "list_objects" and e.ok:
+        memory.keys = [str(o.get("key")) for o in data.get("objects") or [] if isinstance(o, dict) and o.get("key")]
     if e.tool == "upload" and e.ok and data.get("uploaded"):
         memory.key = str(data["uploaded"][0].get("key") or memory.key)
     elif e.tool == "upload" and not key and args.get("local_path"):
@@ -57,6 +70,7 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
     data = e.data if isinstance(e.data, dict) else {}
     if args.get("pipeline"):
         memory.pipeline = str(args["pipeline"])
+        memory.pipelines.add(str(args["pipeline"]).lower())
     if args.get("experiment"):
         memory.experiment = str(args["experiment"])
     if isinstance(args.get("run"), str) and args["run"] not in {"latest", "last"}:
@@ -66,11 +80,13 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
     if e.tool == "get_pipeline" and isinstance(data.get("pipeline"), dict):
         memory.pipeline = str(data["pipeline"].get("name") or memory.pipeline)
     if e.tool == "submit_run":
+        memory.parameters = dict(args.get("parameters") or {})
         _note_run(memory, data.get("run_id"))
         memory.pipeline = str(data.get("pipeline") or memory.pipeline)
         memory.metrics_uri = None  # a new run: earlier metrics no longer apply
     if e.tool in {"get_run", "wait_for_run"}:
         _note_run(memory, data.get("id"))
+        memory.parameters = dict(data.get("parameters") or memory.parameters)
         if data.get("pipeline"):
             memory.pipeline = str(data["pipeline"])
         metrics = [a for a in data.get("artifacts") or [] if "metrics" in str(a.get("name", "")).lower()]
@@ -78,11 +94,18 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
     if e.tool == "list_runs" and data.get("runs"):
         for run in reversed(data["runs"]):
             _note_run(memory, run.get("id"))
+            memory.run_names.add(str(run.get("name")))
+    if e.tool == "list_pipelines":
+        memory.pipelines |= {str(p.get("name")).lower() for p in data.get("pipelines") or [] if isinstance(p, dict)}
+
+
+def remember_one(memory: ThreadMemory, e: Executed) -> None:
+    _storage(memory, e)
+    _kfp(memory, e)
 
 
 def remember(executed: list[Executed]) -> ThreadMemory:
     memory = ThreadMemory()
     for e in executed:
-        _storage(memory, e)
-        _kfp(memory, e)
+        remember_one(memory, e)
     return memory

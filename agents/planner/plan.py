@@ -31,3 +31,7 @@ class Plan:
     #: More steps follow once results of these exist (e.g. a wait after the submit): the last step
     #: listed is not known to be the last.
     pending: bool = False
+    #: Indices of preparatory steps (a get_pipeline before the submit): not repeated to the user.
+    quiet: set[int] = field(default_factory=set)
+    #: The tools the request was understood to ask for, in order (declared steps aside).
+    intents: list[str] = field(default_factory=list)

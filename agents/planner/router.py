@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, BaseMessage
 
+from agents.planner.catalog import owner_of
 from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
-from agents.planner.docs_intents import is_docs_request, is_index_request
-from agents.planner.kfp_intents import KFP_VERBS, is_kfp_request
+from agents.planner.memory import ThreadMemory
+from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
+from agents.planner.said import Said
 from agents.planner.storage import METRICS
-from agents.planner.storage_intents import is_storage_request
-from agents.planner.text import split_clauses
+from agents.planner.text import DEFAULT_VERBS, split_clauses
 from agents.toolkit import ROUTER_TARGET, handoff_target
 
 OFFLINE_NOTE = (
@@ -25,12 +26,6 @@ OFFLINE_NOTE = (
     "OPENAI_API_KEY or OPENAI_BASE_URL for full language understanding.)"
 )
 
-#: Specialist -> "does this text belong to you?". Order breaks ties.
-DETECTORS: dict[str, Callable[[str], bool]] = {
-    "storage": is_storage_request,
-    "pipelines": is_kfp_request,
-    "docs": is_docs_request,
-}
 #: Questions about how to do something are for the docs even when they name buckets or runs.
 _STRONG_HOWTO = re.compile(
     r"^\s*(?:(?:hey|hi|ok|so|please|pls)[\s,]+)*(?:how\s+(?:do|can|should|would)\s+(?:i|we|you)\b|how\s+to\b|"
@@ -73,8 +68,10 @@ def previous_specialist(messages: list[BaseMessage]) -> str | None:
     return None
 
 
+#: The nearest-example score a clause of a multi-part request needs to be a part of its own.
+SPLIT_SCORE = -0.2
 #: Verbs that start a new part of a request, for any specialist.
-ROUTER_VERBS = frozenset(KFP_VERBS)
+ROUTER_VERBS = DEFAULT_VERBS | {"validate", "train", "wait", "compare", "index", "terminate", "kill", "abort"}
 
 #: A clause that starts by running something is a pipelines request even if it names a file.
 _RUN_VERB = re.compile(
@@ -84,13 +81,19 @@ _RUN_VERB = re.compile(
 )
 
 
-def _owner(clause: str, available: list[str]) -> str | None:
-    owners = [name for name, hit in DETECTORS.items() if name in available and hit(clause)]
-    if "docs" in available and (is_index_request(clause) or _STRONG_HOWTO.search(clause) or _DOCS_REF.search(clause)):
+def _owner(clause: str, available: list[str], floor: float = MIN_SCORE) -> str | None:
+    """The specialist owning the tool nearest to `clause`, or None when nobody's is near enough."""
+    if "docs" in available and (_STRONG_HOWTO.search(clause) or _DOCS_REF.search(clause)):
         return "docs"
-    if "pipelines" in owners and len(owners) > 1 and _RUN_VERB.search(clause):
-        return "pipelines"
-    return owners[0] if owners else None
+    allowed = {t for t in _all_tools() if owner_of(t) in available}
+    candidates = choose(clause, allowed, floor, wide=False)
+    return owner_of(fillable(candidates, Said.of(clause), ThreadMemory())) if candidates else None
+
+
+def _all_tools() -> list[str]:
+    from agents.planner.catalog import tools
+
+    return list(tools())
 
 
 #: "... according to the docs", "what do the docs say about ...": the user asks the documentation.
@@ -103,13 +106,17 @@ _DOCS_REF = re.compile(
 
 def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
     """[(specialist, task)] in the order the user asked."""
+    if len(request) > MAX_REQUEST:
+        return []  # a paste: route() asks what to do with it
     asks_docs = _STRONG_HOWTO.search(request) or _DOCS_REF.search(request)
-    if "docs" in available and asks_docs and not is_index_request(request):
+    if "docs" in available and asks_docs:
         return [("docs", request)]
     groups: list[tuple[str, list[str]]] = []
     leading: list[str] = []  # clauses before any owner is known join the first part
-    for clause in split_clauses(request, ROUTER_VERBS) or [request]:
-        owner = _owner(clause, available)
+    clauses = split_clauses(request, ROUTER_VERBS) or [request]
+    for clause in clauses:
+        # One clause of several must be clearly someone's to make a part of its own.
+        owner = _owner(clause, available, MIN_SCORE if len(clauses) == 1 else SPLIT_SCORE)
         if owner is None:
             if groups:
                 groups[-1][1].append(clause)
@@ -121,8 +128,8 @@ def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, s
         else:
             groups.append((owner, [*leading, clause]))
             leading = []
-    if not groups:
-        # The request as a whole may still be recognisable even if no single clause is.
+    if len(groups) <= 1:
+        # One specialist (or none clearly): the request as a whole says which more reliably.
         owner = _owner(request, available)
         groups = [(owner, [request])] if owner else []
     return _metrics_across_agents([(owner, " and ".join(clauses)) for owner, clauses in groups], available)
@@ -176,8 +183,10 @@ def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[]
     if done:
         # The specialists' reports are the answer; only add the offline note on a first turn.
         return AIMessage(content=note.strip())
+    if len(request) > MAX_REQUEST:
+        return AIMessage(content=f"{too_long(request)}{note}")
     if GREETING.search(request):
         return AIMessage(content=f"Hello! {capabilities(available)}{note}")
-    return AIMessage(
-        content=f"I'm not sure what you'd like me to do with \"{request.strip()}\". {capabilities(available)}{note}"
-    )
+    quoted = request.strip()[:200] + ("…" if len(request.strip()) > 200 else "")
+    unsure = f'I\'m not sure what you\'d like me to do with "{quoted}".'
+    return AIMessage(content=f"{unsure} {capabilities(available)}{note}")

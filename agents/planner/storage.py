@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, BaseMessage
 
+from agents.planner import specialist
 from agents.planner.answers import describe
 from agents.planner.conversation import Executed, current_visit, executed_between, executed_since
 from agents.planner.memory import ThreadMemory, remember
 from agents.planner.plan import Plan, Step
-from agents.planner.steps import advance, with_question
-from agents.planner.storage_intents import Memory, is_storage_request, plan_storage
+from agents.planner.steps import advance
 
 #: "what's its accuracy?", "show me the metrics", "how well did it do?"
 METRICS = re.compile(r"\b(accuracy|metrics?|scores?|f1|precision|recall|loss|auc|rmse|how (?:well|good) did)\b", re.I)
@@ -21,7 +21,7 @@ METRICS = re.compile(r"\b(accuracy|metrics?|scores?|f1|precision|recall|loss|auc
 
 def metrics_plan(task: str, memory: ThreadMemory) -> Plan | None:
     """Reading a run's Metrics artifact, when the thread has one in play."""
-    if not METRICS.search(task) or is_storage_request(task):
+    if not METRICS.search(task) or specialist.names_storage(task):
         return None
     if not memory.metrics_uri:
         return Plan(
@@ -51,16 +51,12 @@ def describe_metrics(task: str, e: Executed) -> str:
 
 def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
     task, start = current_visit(messages)
-    memory = remember(executed_between(messages, 0, start))
-    metrics = metrics_plan(task, memory)
-    plan = metrics or plan_storage(task, Memory(bucket=memory.bucket, key=memory.key, local_path=memory.local_path))
+    metrics = metrics_plan(task, remember(executed_between(messages, 0, start)))
+    if metrics is None:
+        return specialist.reply("storage", messages, new_id)
     done = executed_since(messages, start)
-    if (step := advance(plan, done, new_id)) is not None:
+    if (step := advance(metrics, done, new_id)) is not None:
         return step
-    if metrics and done:
+    if done:
         return AIMessage(content=describe_metrics(task, done[-1]))
-    return AIMessage(
-        content=with_question("\n".join(describe(e) for e in done), plan)
-        or "I couldn't work out which storage action you want. Try e.g. "
-        '"list my buckets" or "upload train.csv to raw-data".'
-    )
+    return AIMessage(content=metrics.question or "")

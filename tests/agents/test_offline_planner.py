@@ -115,8 +115,12 @@ async def test_greeting_calls_no_tool_and_says_it_is_offline(tmp_path: Path, s3_
 def test_router_keeps_every_clause_in_order() -> None:
     from agents.planner.router import split_by_specialist
 
+    # One specialist's request travels whole, words and all; several specialists' parts keep their order.
     assert split_by_specialist("please first, then list the buckets", ["storage"]) == [
-        ("storage", "please first and list the buckets")
+        ("storage", "please first, then list the buckets")
     ]
+    assert split_by_specialist(
+        "list my pipelines, then list my buckets", ["storage", "pipelines"]
+    ) == [("pipelines", "list my pipelines"), ("storage", "list my buckets")]
     parts = split_by_specialist("create a bucket called a-b and upload x.csv into it", ["storage"])
     assert parts == [("storage", "create a bucket called a-b and upload x.csv into it")]

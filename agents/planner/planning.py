@@ -1,0 +1,238 @@
+"""The offline planner's one planning loop, for every specialist: intent, slots, declared steps.
+
+Each clause of a task is matched to the nearest tool examples among the specialist's tools
+(agents/planner/catalog.py), its arguments are filled by slot kind (fill.py), and the steps
+declared around that tool are added (follow.py). The plan is recomputed from the thread on every
+model call: results of steps that already ran complete the steps that need them (a run id, a
+pipeline's inputs), and the thread memory follows each result, so "upload x and tag it" tags x.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.fastroute import clauses_of
+from agents.planner.catalog import NOBODY, intents, tools
+from agents.planner.conversation import Executed
+from agents.planner.fill import Ask, fill
+from agents.planner.follow import AFTER, BEFORE
+from agents.planner.memory import ThreadMemory, remember_one
+from agents.planner.params import Unclear, inputs_of, map_parameters
+from agents.planner.plan import Plan, Step
+from agents.planner.said import Said
+
+#: Below this nearest-example score a clause is not understood: the planner asks instead of guessing.
+MIN_SCORE = -0.6
+_AGAIN = re.compile(r"\b(again|same|re-?run|rerun|repeat|one more)\b", re.I)
+
+
+#: Longer than this is a paste, not a request: the planner asks what to do with it instead of acting.
+MAX_REQUEST = 2000
+
+
+def too_long(text: str) -> str:
+    return (
+        f"That is a long text ({len(text):,} characters) and I don't act on pastes by guesswork. "
+        "What would you like me to do with it? Say it in a sentence, e.g. \"upload notes.txt to raw-data\"."
+    )
+
+
+class _Pending(Exception):
+    """A step needs the result of one that has not run yet."""
+
+
+@dataclass
+class _Builder:
+    done: list[Executed]
+    memory: ThreadMemory
+    allowed: set[str]
+    steps: list[Step] = field(default_factory=list)
+    quiet: set[int] = field(default_factory=set)
+    #: Tools added as declared steps (a wait after a submit): a clause asking for one is covered.
+    declared: set[str] = field(default_factory=set)
+    intents: list[str] = field(default_factory=list)
+
+    def add(self, tool: str, args: dict[str, Any], *, quiet: bool = False) -> Executed | None:
+        i = len(self.steps)
+        self.steps.append(Step(tool, args))
+        if quiet:
+            self.quiet.add(i)
+        if i < len(self.done):
+            remember_one(self.memory, self.done[i])
+            return self.done[i]
+        # Not run yet: what it will touch is known from its arguments ("create x and upload y into it").
+        remember_one(self.memory, Executed(tool, args, ok=False, data=None, error=None))
+        return None
+
+    def need(self, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Add a step whose result the plan needs now: its data, or stop until it has run."""
+        self.declared.add(tool)
+        done = self.add(tool, args, quiet=True)
+        if done is None or not done.ok:
+            raise _Pending
+        return done.data if isinstance(done.data, dict) else {}
+
+
+#: A clause of a multi-part task needs this score to be a step of its own.
+SPLIT_SCORE = -0.2
+#: Tools this close to the best one are candidates too: the one whose arguments the request fills wins.
+CLOSE = 0.2
+#: Further candidates, tried only when none of the close ones can be filled from the request.
+WIDE = 0.6
+
+
+#: What a mention is evidence for: the slot kinds that can take it. A tool taking none of them is
+#: an unlikely reading of a request that names one ("show me s3://x/y.txt" is not about a run).
+_EVIDENCE: dict[str, set[str]] = {
+    "uri": {"bucket", "object_key", "prefix", "s3_uri", "source", "parameters"},
+    "file": {"object_key", "key_list", "local_path", "pipeline_file", "source", "parameters", "prefix"},
+    "pair": {"tags", "parameters"},
+}
+UNLIKELY = 0.25
+
+
+def _evidence(text: str) -> set[str]:
+    said = Said.of(text)
+    found = {"uri"} if said.uris else set()
+    found |= {"file"} if said.paths else set()
+    return found | ({"pair"} if said.pairs else set())
+
+
+def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool = True) -> list[str]:
+    """The tools whose examples `text` is nearest to, best first; none when no tool is near enough."""
+    ranked = intents().rank(text, allowed)
+    if not ranked or ranked[0].tool == NOBODY or ranked[0].score < floor:
+        return []
+    evidence = _evidence(text)
+    scored = []
+    for r in ranked[:6]:
+        kinds = {a.kind for a in tools()[r.tool].args} if r.tool != NOBODY else set()
+        misses = sum(1 for e in evidence if not kinds & _EVIDENCE[e])
+        scored.append((r.tool, r.score - UNLIKELY * misses))
+    scored.sort(key=lambda ts: -ts[1])
+    best = scored[0][1]
+    close = [t for t, v in scored[:4] if t != NOBODY and v >= best - CLOSE]
+    further = [t for t, v in scored[:4] if t != NOBODY and best - CLOSE > v >= best - WIDE]
+    return close + further if wide else close
+
+
+def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> str:
+    """The first candidate whose required arguments the request (or memory) supplies; else the best.
+
+    Candidates come best first: close ones, then (only reached when none of those can be filled)
+    wider ones, so "what's in it?" lists the bucket in play when no object is.
+    """
+    for tool in candidates:
+        try:
+            fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
+        except Ask:
+            continue
+        return tool
+    return candidates[0]
+
+
+def _deferred(tool: str) -> set[str]:
+    return {b.supplies for b in BEFORE if b.tool == tool and b.supplies}
+
+
+def _complete(tool: str, args: dict[str, Any], data: dict[str, Any], said: Said, b: _Builder) -> dict[str, Any]:
+    """A main step's arguments completed from its preparatory step's result."""
+    if tool == "submit_run":
+        base = dict(b.memory.parameters) if _AGAIN.search(said.low) and b.memory.pipeline == args["pipeline"] else {}
+        ref = (b.memory.bucket, b.memory.key) if said.refers_back and b.memory.bucket and b.memory.key else None
+        try:
+            found = map_parameters(said.text, args["pipeline"], inputs_of(data), ref)
+        except Unclear as exc:
+            raise Ask(str(exc)) from None
+        return {**args, "parameters": {**base, **found}} if base or found else args
+    if "pipeline" in tools()[tool].args_names and not args.get("pipeline"):
+        return {**args, "pipeline": _pipeline_named(said, data)}
+    if tool == "compare_runs":
+        ids = [str(r.get("id")) for r in data.get("runs") or [] if isinstance(r, dict)]
+        if len(ids) < 2:
+            raise Ask(f"I found {len(ids)} matching run(s); comparing needs at least two. Which runs do you mean?")
+        return {"runs": ids}
+    if tool == "terminate_run":
+        running = [str(r.get("id")) for r in data.get("runs") or [] if isinstance(r, dict)]
+        if not running:
+            raise Ask("Nothing is running right now, so there is nothing to stop.")
+        return {"run": running[0]}
+    return args
+
+
+def _pipeline_named(said: Said, data: dict[str, Any]) -> str:
+    """The listed pipeline the request names, allowing a typo ("iirs"); else ask which."""
+    names = [str(p.get("name")) for p in data.get("pipelines") or [] if isinstance(p, dict)]
+    words = [w for w in said.words if len(w) > 2]
+    for name in names:
+        if name.lower() in said.low or difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.75):
+            return name
+    listed = ", ".join(names) or "none yet"
+    raise Ask(f"Which pipeline? The ones on the server are: {listed}.")
+
+
+def _again(tool: str, said: Said, memory: ThreadMemory) -> dict[str, Any]:
+    """ "same again but with max depth 7": the last submitted pipeline, its parameters as the base."""
+    if tool == "submit_run" and _AGAIN.search(said.low) and memory.pipeline:
+        return {"pipeline": memory.pipeline}
+    return {}
+
+
+def _step(b: _Builder, tool: str, said: Said, task: str) -> None:
+    spec = tools()[tool]
+    args = fill(spec, said, b.memory, _again(tool, said, b.memory), defer=_deferred(tool))
+    for before in BEFORE:
+        if before.tool == tool and before.step in b.allowed and before.when(said, args):
+            args = _complete(tool, args, b.need(before.step, before.args(said, args)), said, b)
+    if tool == "submit_run" and not any(s.tool == "get_pipeline" for s in b.steps) and _AGAIN.search(said.low):
+        args = {**args, "parameters": {**b.memory.parameters, **args.get("parameters", {})}}
+    done = b.add(tool, args)
+    follow = [a for a in AFTER if a.tool == tool and a.step in b.allowed and a.when(said, task)]
+    if follow and done is None:
+        raise _Pending
+    for after in follow:
+        if done is not None and done.ok and isinstance(done.data, dict) and (more := after.args(done.data)):
+            b.declared.add(after.step)
+            b.add(after.step, more)
+
+
+def _merged(picked: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Consecutive clauses about one tool are one request ("we're done with x. remove it, contents too")."""
+    out: list[tuple[str, list[str]]] = []
+    for clause, candidates in picked:
+        if out and candidates and out[-1][1] and out[-1][1][0] == candidates[0]:
+            out[-1] = (f"{out[-1][0]}. {clause}", out[-1][1])
+        else:
+            out.append((clause, candidates))
+    return out
+
+
+def plan(task: str, allowed: set[str], memory: ThreadMemory, done: list[Executed]) -> Plan:
+    """The steps for `task` with `allowed` tools, given the steps of this visit already `done`."""
+    if len(task) > MAX_REQUEST:
+        return Plan([], question=too_long(task))
+    b = _Builder(done, memory, allowed)
+    clauses = clauses_of(task)
+    # Wider candidates only for a request that points back ("what's in it?"): the thread decides.
+    picked = [(c, choose(c, allowed, SPLIT_SCORE, wide=Said.of(c).refers_back)) for c in clauses]
+    picked = _merged(picked) if len(clauses) > 1 else []
+    if len({c[0] for _, c in picked if c}) <= 1:  # one tool: the whole request says which more reliably
+        picked = [(task, choose(task, allowed, wide=Said.of(task).refers_back))]
+    try:
+        for clause, candidates in picked:
+            said = Said.of(clause)
+            tool = fillable(candidates, said, memory) if candidates else None
+            if tool is None or tool in b.declared:
+                continue  # not understood alone, or already planned as a declared step
+            b.intents.append(tool)
+            _step(b, tool, said, task)
+    except Ask as exc:
+        return Plan(b.steps, question=exc.question, quiet=b.quiet, intents=b.intents)
+    except _Pending:
+        return Plan(b.steps, pending=True, quiet=b.quiet, intents=b.intents)
+    if not b.steps:
+        return Plan([], question=None, quiet=set())
+    return Plan(b.steps, quiet=b.quiet, intents=b.intents)

@@ -1,0 +1,164 @@
+"""What a request mentions, read once: URIs, paths, names beside their cue words, pairs, numbers.
+
+Slot fillers (agents/planner/fill.py) pick from these by slot kind. Names are kept with the word
+before and after them ("to raw-data", "bucket raw-data", "raw-data bucket"), because the same
+token is a bucket after "to", a new name after "called" and a run after "run".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from agents.planner.text import (
+    Token,
+    extract_key_values,
+    is_identifier_like,
+    is_valid_bucket_name,
+    normalize,
+    parse_duration_minutes,
+    parse_int,
+    parse_s3_uri,
+    tokenize,
+)
+
+#: Words that are never names, whatever cue precedes them.
+COMMON = frozenset(
+    """a an the my our your their his her its this that these those it them there here one ones all any
+    some every each same new old other another latest last first recent newest previous current whole
+    me us you i we he she they please pls and or but then also so to from into onto in on at of for with
+    by as is are was be been being do does did done have has had can could would should will shall may
+    might must what which who whom whose where when why how if not no yes ok okay just only now too very
+    file files object objects bucket buckets folder folders directory dir key keys path prefix
+    run runs pipeline pipelines experiment experiments version versions step steps task tasks job jobs
+    link url uri copy tags tag label labels name named called up down out off over under inside
+    something anything everything nothing stuff thing things called again back about after before
+    list show tell give get make create delete remove upload download move rename copy wait check compare
+    versioning versioned versions tags tagged metadata logs log metrics artifacts contents content size
+    status state details parameters params settings inputs outputs output results result
+    """.split()  # noqa: SIM905
+)
+#: "it", "that one", "same again": the request points back at something earlier in the thread.
+_BACK = re.compile(r"\b(it|its|that|this|them|those|these|the same|same|again|there|the one|that one)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A token that can be a name, with the word before it and the word after it (lowercase)."""
+
+    text: str
+    before: str
+    after: str
+    index: int
+    cue2: str = ""  # the word two before ("the bucket called X": "bucket")
+    plain: bool = False  # an English-looking word, not quoted: a name only when a cue says so
+
+
+@dataclass
+class Said:
+    text: str
+    tokens: list[Token] = field(default_factory=list)
+    pairs: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str) -> Said:
+        clean = normalize(text)
+        pairs, _rest = extract_key_values(clean)
+        return cls(clean, tokenize(clean), pairs)
+
+    @cached_property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def words(self) -> list[str]:
+        return [t.lower for t in self.tokens]
+
+    def has(self, pattern: str) -> bool:
+        return re.search(pattern, self.low) is not None
+
+    @cached_property
+    def uris(self) -> list[tuple[str, str]]:
+        out = []
+        for t in self.tokens:
+            parsed = parse_s3_uri(t.text) if t.kind in {"uri", "quoted"} else None
+            if parsed:
+                out.append(parsed)
+        return out
+
+    @cached_property
+    def paths(self) -> list[Token]:
+        """Path-like tokens: files, folders, globs (quoted ones too), never URIs."""
+        quoted_path = {t.index for t in self.tokens if t.kind == "quoted" and "/" in t.text and "://" not in t.text}
+        return [t for t in self.tokens if t.kind == "path" or t.index in quoted_path]
+
+    @cached_property
+    def names(self) -> list[Name]:
+        """Tokens that can be names (quoted, identifier-like, or plain words that are not common)."""
+        out = []
+        for t in self.tokens:
+            if t.kind not in {"word", "quoted"} or (t.kind == "word" and t.lower in COMMON):
+                continue
+            before = self.tokens[t.index - 1].lower if t.index > 0 else ""
+            cue2 = self.tokens[t.index - 2].lower if t.index > 1 else ""
+            after = self.tokens[t.index + 1].lower if t.index + 1 < len(self.tokens) else ""
+            plain = t.kind == "word" and not is_identifier_like(t.text) and t.text.isalpha()
+            out.append(Name(t.text, before, after, t.index, cue2, plain))
+        return out
+
+    def near(self, nouns: set[str], *, plain_after: bool = True) -> list[str]:
+        """Names next to one of `nouns`: "bucket X", "bucket called X", "X bucket", "the X bucket"
+        (without `plain_after`, an English word right after the noun is not taken: "step broke")."""
+        out = []
+        for n in self.names:
+            ahead = (n.before in nouns and (plain_after or not n.plain)) or (
+                n.before in {"called", "named", "name"} and n.cue2 in nouns
+            )
+            behind = n.after in nouns and (not n.plain or n.before in _DETERMINERS)
+            if ahead or behind:
+                out.append(n.text)
+        return list(dict.fromkeys(out))
+
+    def called(self) -> list[str]:
+        """New names: "called X", "named X", "call it X", "name it X", "name: X"."""
+        return [
+            n.text
+            for n in self.names
+            if n.before in {"called", "named", "name:"} or (n.before == "it" and n.cue2 in {"call", "name"})
+        ]
+
+    def after_words(self, cues: set[str], *, strict: bool = True) -> list[str]:
+        """Names right after a cue word ("to X", "from X", "called X"); with `strict`, plain English
+        words only count when quoted or identifier-like."""
+        return [n.text for n in self.names if n.before in cues and (not strict or not n.plain)]
+
+    @cached_property
+    def identifiers(self) -> list[str]:
+        """Names that cannot be English words (a digit, '-', '_' or quotes): safe without a cue."""
+        return [n.text for n in self.names if not n.plain]
+
+    @cached_property
+    def numbers(self) -> list[int]:
+        return [v for w in self.words if (v := parse_int(w)) is not None and w not in {"a", "an", "one"}]
+
+    def count_before(self, nouns: str) -> int | None:
+        """ "last 5 runs", "the two newest runs", "top 3": the number said before one of `nouns`."""
+        m = re.search(rf"\b(\d+|{_NUMBER_WORDS})\s+(?:\w+\s+){{0,2}}?(?:{nouns})\b", self.low)
+        return parse_int(m.group(1)) if m else None
+
+    @cached_property
+    def minutes(self) -> int | None:
+        return parse_duration_minutes(self.text)
+
+    @cached_property
+    def refers_back(self) -> bool:
+        return _BACK.search(self.low) is not None
+
+
+_DETERMINERS = frozenset({"the", "my", "our", "a", "an", "this", "that", "your"})
+_NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|couple(?: of)?|few"
+
+
+def bucket_like(name: str) -> bool:
+    return is_valid_bucket_name(name.lower()) and name.lower() not in COMMON
