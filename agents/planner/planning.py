@@ -36,7 +36,7 @@ MAX_REQUEST = 2000
 def too_long(text: str) -> str:
     return (
         f"That is a long text ({len(text):,} characters) and I don't act on pastes by guesswork. "
-        "What would you like me to do with it? Say it in a sentence, e.g. \"upload notes.txt to raw-data\"."
+        'What would you like me to do with it? Say it in a sentence, e.g. "upload notes.txt to raw-data".'
     )
 
 

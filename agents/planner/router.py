@@ -188,5 +188,5 @@ def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[]
     if GREETING.search(request):
         return AIMessage(content=f"Hello! {capabilities(available)}{note}")
     quoted = request.strip()[:200] + ("…" if len(request.strip()) > 200 else "")
-    unsure = f'I\'m not sure what you\'d like me to do with "{quoted}".'
+    unsure = f"I'm not sure what you'd like me to do with \"{quoted}\"."
     return AIMessage(content=f"{unsure} {capabilities(available)}{note}")

@@ -119,8 +119,9 @@ def test_router_keeps_every_clause_in_order() -> None:
     assert split_by_specialist("please first, then list the buckets", ["storage"]) == [
         ("storage", "please first, then list the buckets")
     ]
-    assert split_by_specialist(
-        "list my pipelines, then list my buckets", ["storage", "pipelines"]
-    ) == [("pipelines", "list my pipelines"), ("storage", "list my buckets")]
+    assert split_by_specialist("list my pipelines, then list my buckets", ["storage", "pipelines"]) == [
+        ("pipelines", "list my pipelines"),
+        ("storage", "list my buckets"),
+    ]
     parts = split_by_specialist("create a bucket called a-b and upload x.csv into it", ["storage"])
     assert parts == [("storage", "create a bucket called a-b and upload x.csv into it")]
