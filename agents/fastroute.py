@@ -28,17 +28,6 @@ if TYPE_CHECKING:
 NONE = "none"
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.-]*")
-#: Verbs that start a new step of a request ("upload x and *validate* it"): " and " before one splits.
-_STEP_VERBS = (
-    "upload|download|validate|run|rerun|train|retrain|delete|remove|create|make|copy|move|list|show|tell|wait|"
-    "compare|check|get|fetch|put|tag|share|index|start|stop|cancel|terminate|preview|open|read|describe|"
-    "explain|submit|launch|kick|compile|register|add|set|enable|disable|turn|give|send|store|save"
-)
-_SPLIT = re.compile(
-    r"\s*(?:;(?:\s*(?:and\s+)?then\b)?|,?\s+and\s+then\s+|,?\s+then\s+|,?\s+after\s+that\s+|,?\s+afterwards\s+|,\s*and\s+|"
-    rf"\s+and\s+also\s+|\s+and\s+(?=(?:{_STEP_VERBS})\b))\s*",
-    re.I,
-)
 #: Words by which a request asks for more than one tool's result as it is (an explanation, a choice,
 #: a second step): such a request is answered by the model, never by a rendered result.
 _ASKS_MORE = re.compile(
@@ -80,7 +69,9 @@ _STOP = frozenset(
 
 def clauses_of(text: str) -> list[str]:
     """The parts a request reads as ("upload x; then validate it" is two), for routing each."""
-    return [c for c in _SPLIT.split(text.strip()) if c and c.strip()] or [text]
+    from agents.planner.text import split_clauses
+
+    return split_clauses(text) or [text]
 
 
 @dataclass(frozen=True)

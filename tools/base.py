@@ -170,6 +170,8 @@ class ToolSpec(Generic[ArgsT, CtxT]):
     #: Translates backend exceptions into ToolFailure (with suggestions); returns None to pass.
     on_error: Callable[[Exception, ArgsT, CtxT], ToolFailure | None] | None = None
     examples: list[str] = field(default_factory=list)
+    #: How the result reads to a person (args, data) -> text: tools/*/summaries.py.
+    summary: Callable[[dict[str, Any], dict[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
         # Declared, never inferred: a change nobody can describe cannot be approved knowingly.

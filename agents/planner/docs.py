@@ -1,82 +1,19 @@
-"""The offline documentation specialist: extractive answers with numbered citations.
+"""The offline documentation specialist: anything handed to it is a question for the docs.
 
-With no language model the best honest answer is the most relevant passages themselves,
-trimmed, each cited, with the source list; below the relevance threshold it says it doesn't
-know. Passages are only ever quoted: nothing in them can become a tool call.
+With no language model the best honest answer is the most relevant passages themselves, trimmed
+and cited (search_docs' summary, tools/docs/summaries.py); nothing in them becomes a tool call.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.planner import specialist
 from agents.planner.answers import describe
-from agents.planner.conversation import Executed
 from agents.planner.plan import Plan, Step
 from agents.planner.steps import advance, with_question
-
-MAX_PASSAGES = 3
-SENTENCES = 4
-
-
-def _trim(text: str) -> str:
-    """The first few sentences of a passage; code blocks are kept whole (trimming breaks them)."""
-    if "```" in text:
-        return text.strip()
-    flat = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<=[.!?])\s+", flat)
-    out = " ".join(parts[:SENTENCES])
-    return out + (" …" if len(parts) > SENTENCES else "")
-
-
-def _answer(data: dict[str, Any]) -> str:
-    passages = data.get("passages") or []
-    if not data.get("relevant"):
-        best = data.get("best_score", 0)
-        return (
-            f'I don\'t know: nothing in the knowledge base is relevant enough to answer "{data.get("query")}" '
-            f"(best match scored {best}, below {data.get('min_score')}). You can add documents with "
-            "`swarmops index PATH_OR_URI` or ask me to index them."
-        )
-    chosen = passages[:MAX_PASSAGES]
-    lines = ["From the documentation:"]
-    for p in chosen:
-        where = f" ({p['heading']})" if p.get("heading") else ""
-        lines.append(f"\n[{p['n']}]{where}\n{_trim(p['text'])}")
-    lines.append("\nSources:")
-    for p in chosen:
-        title = p.get("title") or p.get("heading") or ""
-        lines.append(f"  [{p['n']}] {p['source']}" + (f" — {title}" if title else ""))
-    return "\n".join(lines)
-
-
-def _sources(e: Executed) -> str:
-    d = e.data
-    rows = d.get("sources", [])
-    if not rows:
-        return "The knowledge base is empty. Add documents with `swarmops index PATH_OR_URI`."
-    origins = ", ".join(f"{k}: {v}" for k, v in (d.get("by_origin") or {}).items())
-    shown = "\n".join(f"  • {r['source']}" + (f" — {r['title']}" if r.get("title") else "") for r in rows[:20])
-    more = f"\n  … and {d['count'] - 20} more" if d.get("count", 0) > 20 else ""
-    return f"{d.get('count')} documents ({origins}):\n{shown}{more}"
-
-
-def _indexed(e: Executed) -> str:
-    d = e.data
-    parts = [
-        f"{len(d.get('added', []))} added",
-        f"{len(d.get('updated', []))} updated",
-        f"{d.get('unchanged', 0)} unchanged",
-        f"{len(d.get('removed', []))} removed",
-    ]
-    msg = f"Indexed: {', '.join(parts)} ({d.get('chunks_written', 0)} chunks, {d.get('seconds')} s)."
-    if d.get("failed"):
-        msg += "\nSkipped: " + "; ".join(f"{f['source']}: {f['reason']}" for f in d["failed"][:10])
-    return msg
 
 
 def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
@@ -85,6 +22,5 @@ def reply(messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
         plan = Plan([Step("search_docs", {"query": task})])
     if (step := advance(plan, done, new_id)) is not None:
         return step
-    render = {"search_docs": lambda e: _answer(e.data), "list_sources": _sources, "index_documents": _indexed}
-    text = "\n".join(render.get(e.tool, describe)(e) for e in done)
+    text = "\n".join(describe(e) for e in done)
     return AIMessage(content=with_question(text, plan) or "What should I look up?")

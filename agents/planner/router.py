@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, BaseMessage
 
+from agents.fastroute import clauses_of
 from agents.planner.catalog import owner_of
 from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
 from agents.planner.memory import ThreadMemory
 from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
 from agents.planner.said import Said
 from agents.planner.storage import METRICS
-from agents.planner.text import DEFAULT_VERBS, split_clauses
 from agents.toolkit import ROUTER_TARGET, handoff_target
 
 OFFLINE_NOTE = (
@@ -70,8 +70,6 @@ def previous_specialist(messages: list[BaseMessage]) -> str | None:
 
 #: The nearest-example score a clause of a multi-part request needs to be a part of its own.
 SPLIT_SCORE = -0.2
-#: Verbs that start a new part of a request, for any specialist.
-ROUTER_VERBS = DEFAULT_VERBS | {"validate", "train", "wait", "compare", "index", "terminate", "kill", "abort"}
 
 #: A clause that starts by running something is a pipelines request even if it names a file.
 _RUN_VERB = re.compile(
@@ -113,7 +111,7 @@ def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, s
         return [("docs", request)]
     groups: list[tuple[str, list[str]]] = []
     leading: list[str] = []  # clauses before any owner is known join the first part
-    clauses = split_clauses(request, ROUTER_VERBS) or [request]
+    clauses = clauses_of(request)
     for clause in clauses:
         # One clause of several must be clearly someone's to make a part of its own.
         owner = _owner(clause, available, MIN_SCORE if len(clauses) == 1 else SPLIT_SCORE)
@@ -145,7 +143,7 @@ def _metrics_across_agents(parts: list[tuple[str, str]], available: list[str]) -
         if owner != "pipelines" or _COMPARE.search(task):
             out.append((owner, task))
             continue
-        clauses = split_clauses(task) or [task]
+        clauses = clauses_of(task)
         asks = [c for c in clauses if METRICS.search(c)]
         if not asks:
             out.append((owner, task))

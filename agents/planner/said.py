@@ -103,7 +103,7 @@ class Said:
             before = self.tokens[t.index - 1].lower if t.index > 0 else ""
             cue2 = self.tokens[t.index - 2].lower if t.index > 1 else ""
             after = self.tokens[t.index + 1].lower if t.index + 1 < len(self.tokens) else ""
-            plain = t.kind == "word" and not is_identifier_like(t.text) and t.text.isalpha()
+            plain = t.kind == "word" and not is_identifier_like(t.text)
             out.append(Name(t.text, before, after, t.index, cue2, plain))
         return out
 

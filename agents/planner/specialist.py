@@ -19,8 +19,6 @@ from agents.planner.planning import plan
 from agents.planner.said import Said
 from agents.planner.steps import advance, with_question
 
-Render = Callable[[str, list[Executed]], str]
-
 _TRY = {
     "storage": '"list my buckets" or "upload train.csv to raw-data"',
     "pipelines": '"list my pipelines", "run the iris pipeline with 50 trees" or "show my last run"',
@@ -53,10 +51,10 @@ def shown(p: Plan, done: list[Executed]) -> list[Executed]:
     return out
 
 
-def reply(role: str, messages: list[BaseMessage], new_id: Callable[[], str], render: Render | None = None) -> AIMessage:
+def reply(role: str, messages: list[BaseMessage], new_id: Callable[[], str]) -> AIMessage:
     task, p, done = plan_visit(role, messages)
     if (step := advance(p, done, new_id)) is not None:
         return step
-    report = render(task, shown(p, done)) if render else "\n".join(describe(e) for e in shown(p, done))
+    report = "\n".join(describe(e) for e in shown(p, done))
     unclear = f'I couldn\'t work out which {role} action you want from "{task.strip()[:200]}".'
     return AIMessage(content=with_question(report, p) or f"{unclear} Try e.g. {_TRY.get(role, '')}.")

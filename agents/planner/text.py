@@ -1,9 +1,8 @@
 """Deterministic text helpers shared by the offline planner's intent modules.
 
-Without a model, every specialist has to turn free text into tool arguments the same way: split a
-request into clauses, keep quoted names intact, tell names and paths apart from English words, and
-read numbers and durations. Keeping that toolbox here (standard library only, no storage knowledge)
-lets the pipelines and docs intent modules reuse it unchanged.
+Without a model, free text has to become tool arguments: split a request into clauses, keep quoted
+names intact, tell names and paths apart from English words, read numbers and durations. Standard
+library only; the fast router splits requests with the same `split_clauses`.
 """
 
 from __future__ import annotations
@@ -15,26 +14,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
-    "DEFAULT_VERBS",
     "FILE_EXTENSIONS",
     "Token",
     "TokenKind",
     "extract_key_values",
-    "extract_quoted",
     "has_file_extension",
+    "split_clauses",
     "is_identifier_like",
-    "is_valid_bucket_name",
     "looks_like_path",
+    "is_valid_bucket_name",
     "mask_quoted",
     "normalize",
     "parse_duration_minutes",
     "parse_int",
     "parse_s3_uri",
-    "split_clauses",
-    "strip_leading_fillers",
     "tokenize",
-    "unmask_quoted",
-    "words",
 ]
 
 # Typographic quotes and dashes come from phones and chat clients; folding them keeps every regex
@@ -79,11 +73,6 @@ _QUOTED_RE = re.compile(r'"([^"\n]+)"|`([^`\n]+)`|(?<![\w\'])\'([^\'\n]+?)\'(?![
 _PLACEHOLDER_RE = re.compile(r"\x00Q(\d+)\x00")
 
 
-def extract_quoted(text: str) -> list[str]:
-    """Return the contents of quoted spans in order; quotes are how users protect odd names."""
-    return [next(g for g in m.groups() if g is not None) for m in _QUOTED_RE.finditer(normalize(text))]
-
-
 def mask_quoted(text: str) -> tuple[str, list[str]]:
     """Swap quoted spans for opaque placeholders so splitting and tokenising cannot cut through them.
 
@@ -119,7 +108,8 @@ DEFAULT_VERBS: frozenset[str] = frozenset(
         "preview", "print", "pull", "push", "put", "read", "remove", "rename", "rerun", "restart",
         "retry", "run", "save", "search", "send", "set", "share", "show", "start", "stop", "submit",
         "summarise", "summarize", "switch", "tag", "tell", "trigger", "turn", "update", "upload",
-        "wipe",
+        "wipe", "validate", "train", "retrain", "wait", "compare", "index", "terminate", "kill", "abort",
+        "register", "publish", "kick", "execute", "learn", "ingest", "archive",
     }
 )  # fmt: skip
 
@@ -167,29 +157,6 @@ def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:
         if piece:
             clauses.append(unmask_quoted(piece, originals))
     return clauses
-
-
-_FILLERS = (
-    r"hey|hi|hello|ok|okay|so|now|also|and|then|first\s+of\s+all|first(?!\s+(?:\d|few|couple))|next|"
-    r"finally|just|quickly|"
-    r"please|pls|plz|kindly|go\s+ahead\s+and|(?:can|could|would|will)\s+you(?:\s+please)?|"
-    r"i(?:\s+(?:want|need|would\s+like)|'d\s+like)(?:\s+you)?\s+to|i\s+wanna|"
-    r"help\s+me|let's|lets|let\s+us|you\s+can|try\s+to"
-)
-_LEADING_FILLERS = re.compile(rf"^(?:(?:{_FILLERS})\b[\s,]*)+", re.IGNORECASE)
-_TRAILING_FILLERS = re.compile(
-    r"[\s,]*\b(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me|asap)[\s.!?]*$", re.IGNORECASE
-)
-
-
-def strip_leading_fillers(clause: str) -> str:
-    """Drop politeness and connectives around the imperative so the verb comes first."""
-    previous = None
-    while previous != clause:
-        previous = clause
-        clause = _LEADING_FILLERS.sub("", clause).strip()
-        clause = _TRAILING_FILLERS.sub("", clause).strip()
-    return clause
 
 
 # --------------------------------------------------------------------------------------------------
@@ -319,11 +286,6 @@ def tokenize(text: str) -> list[Token]:
             kind = "word"
         tokens.append(Token(token, kind, len(tokens)))
     return tokens
-
-
-def words(text: str) -> list[str]:
-    """Lowercased plain words only (names, paths and quotes removed): what intent keywords match."""
-    return [t.lower for t in tokenize(text) if t.kind == "word" and not is_identifier_like(t.text)]
 
 
 # --------------------------------------------------------------------------------------------------

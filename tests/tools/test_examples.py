@@ -1,4 +1,4 @@
-"""Every registered tool carries its own example requests (the fast router routes by them)."""
+"""Every registered tool carries its own language: example requests and how its result reads."""
 
 from __future__ import annotations
 
@@ -26,3 +26,24 @@ def test_examples_are_only_for_registered_tools() -> None:
 
     for registry, examples in ((STORAGE_TOOLS, STORAGE), (KFP_TOOLS, KFP), (DOCS_TOOLS, DOCS)):
         assert set(examples) == {t.name for t in registry}
+
+
+@pytest.mark.parametrize("tool", REGISTERED, ids=lambda t: t.name)
+def test_every_tool_says_how_its_result_reads(tool: ToolSpec) -> None:
+    assert tool.summary is not None, f"{tool.name} has no summary: add it to its group's summaries.py"
+
+
+def test_summaries_are_only_for_registered_tools() -> None:
+    from tools.docs.summaries import SUMMARIES as DOCS
+    from tools.kfp.summaries import SUMMARIES as KFP
+    from tools.storage.summaries import SUMMARIES as STORAGE
+
+    for registry, summaries in ((STORAGE_TOOLS, STORAGE), (KFP_TOOLS, KFP), (DOCS_TOOLS, DOCS)):
+        assert set(summaries) == {t.name for t in registry}
+
+
+def test_a_summary_reads_the_result_with_its_names_and_values() -> None:
+    upload = next(t for t in STORAGE_TOOLS if t.name == "upload")
+    assert upload.summary is not None
+    text = upload.summary({"local_path": "a.csv", "bucket": "raw"}, {"uploaded": [{"key": "a.csv", "size": 2048}]})
+    assert text == "Uploaded a.csv to s3://raw/a.csv (2.0 KB)."

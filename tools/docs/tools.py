@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tools.base import ToolFailure, ToolSpec, closest, report_progress
 from tools.docs.context import DocsContext
 from tools.docs.examples import EXAMPLES
+from tools.docs.summaries import SUMMARIES
 from tools.slots import Slot
 
 PASSAGE_CHARS = 1200
@@ -182,6 +183,7 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         "docs",
         mutating=False,
         examples=EXAMPLES["search_docs"],
+        summary=SUMMARIES["search_docs"],
     ),
     ToolSpec(
         "list_sources",
@@ -191,6 +193,7 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         "docs",
         mutating=False,
         examples=EXAMPLES["list_sources"],
+        summary=SUMMARIES["list_sources"],
     ),
     ToolSpec(
         "index_documents",
@@ -201,5 +204,6 @@ DOCS_TOOLS: list[ToolSpec[Any, Any]] = [
         mutating=True,
         preview=_preview_index,
         examples=EXAMPLES["index_documents"],
+        summary=SUMMARIES["index_documents"],
     ),
 ]

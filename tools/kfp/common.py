@@ -15,6 +15,7 @@ from tools.base import Change, ToolSpec
 from tools.kfp.context import KfpContext
 from tools.kfp.errors import map_kfp_error
 from tools.kfp.examples import EXAMPLES
+from tools.kfp.summaries import SUMMARIES
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
 
@@ -102,4 +103,5 @@ def kfp_tool(
         preview=preview,
         on_error=map_kfp_error,
         examples=list(EXAMPLES.get(name, [])),  # beside the tools, in examples.py
+        summary=SUMMARIES.get(name),  # and how its result reads, in summaries.py
     )

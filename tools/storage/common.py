@@ -13,6 +13,7 @@ from tools.slots import Slot
 from tools.storage.context import StorageContext
 from tools.storage.errors import map_storage_error
 from tools.storage.examples import EXAMPLES
+from tools.storage.summaries import SUMMARIES
 
 T = TypeVar("T")
 ArgsT = TypeVar("ArgsT", bound=BaseModel)
@@ -117,4 +118,5 @@ def storage_tool(
         preview=preview,
         on_error=map_storage_error,
         examples=list(EXAMPLES.get(name, [])),  # beside the tools, in examples.py
+        summary=SUMMARIES.get(name),  # and how its result reads, in summaries.py
     )

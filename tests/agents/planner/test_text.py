@@ -6,7 +6,6 @@ import pytest
 
 from agents.planner.text import (
     extract_key_values,
-    extract_quoted,
     has_file_extension,
     is_identifier_like,
     is_valid_bucket_name,
@@ -16,9 +15,7 @@ from agents.planner.text import (
     parse_int,
     parse_s3_uri,
     split_clauses,
-    strip_leading_fillers,
     tokenize,
-    words,
 )
 
 
@@ -64,21 +61,6 @@ def test_normalize_folds_typography_but_keeps_case() -> None:
     assert normalize("  what\u2019s   in \u201cDemo\u201d\u2013data ") == 'what\'s in "Demo"-data'
 
 
-def test_quotes_are_extracted_without_mistaking_apostrophes() -> None:
-    assert extract_quoted("what's in 'demo-data' and \"my file.txt\" or `x`?") == [
-        "demo-data",
-        "my file.txt",
-        "x",
-    ]
-    assert extract_quoted("don't touch the users' files") == []
-
-
-def test_strip_leading_fillers() -> None:
-    assert strip_leading_fillers("hey, could you please list the buckets for me thanks") == "list the buckets"
-    assert strip_leading_fillers("I'd like to upload a.csv pls") == "upload a.csv"
-    assert strip_leading_fillers("ok so now go ahead and delete it") == "delete it"
-
-
 def test_tokenize_classifies_names_paths_and_uris() -> None:
     tokens = tokenize("what's in \"demo-data\"? s3://Raw/a b.csv, ./dir/ team=ml 42 README.md. demo-data's tmp_*")
     assert [(t.text, t.kind) for t in tokens] == [
@@ -95,10 +77,6 @@ def test_tokenize_classifies_names_paths_and_uris() -> None:
         ("tmp_*", "path"),
     ]
     assert [t.text for t in tokenize("a.csv,b.csv")] == ["a.csv", "b.csv"]
-
-
-def test_words_drops_names_and_paths() -> None:
-    assert words("Upload runs/42/a.csv to pipeline-data please") == ["upload", "to", "please"]
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""Plain-language answers from Kubeflow Pipelines tool results, for the offline planner."""
+"""How each Kubeflow Pipelines tool's result reads to a person (`ToolSpec.summary`): runs, states,
+parameters and metrics in a few lines, for the offline planner and rendered results."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from agents.planner.conversation import Executed
+from tools.summaries import Args, Data, Summary
 
 LIST_LIMIT = 15
 
@@ -22,16 +22,16 @@ def _params(params: dict[str, Any] | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in (params or {}).items()) or "defaults"
 
 
-def _pipelines(e: Executed) -> str:
-    rows = e.data.get("pipelines", [])
+def _pipelines(args: Args, data: Data) -> str:
+    rows = data.get("pipelines", [])
     if not rows:
-        return "No pipelines found" + (f" matching '{e.args['search']}'." if e.args.get("search") else ".")
+        return "No pipelines found" + (f" matching '{args['search']}'." if args.get("search") else ".")
     lines = [f"  • {p['name']}" + (f": {p['description']}" if p.get("description") else "") for p in rows[:LIST_LIMIT]]
-    return f"{e.data.get('count', len(rows))} pipeline(s):\n" + "\n".join(lines)
+    return f"{data.get('count', len(rows))} pipeline(s):\n" + "\n".join(lines)
 
 
-def _pipeline(e: Executed) -> str:
-    d = e.data
+def _pipeline(args: Args, data: Data) -> str:
+    d = data
     p = d.get("pipeline", {})
     inputs = d.get("inputs", [])
     lines = [
@@ -53,15 +53,15 @@ def _run_line(r: dict[str, Any]) -> str:
     return f"  • {r.get('name')} [{r.get('state')}] {r.get('pipeline') or ''}" + (f" ({dur})" if dur else "")
 
 
-def _runs(e: Executed) -> str:
-    rows = e.data.get("runs", [])
+def _runs(args: Args, data: Data) -> str:
+    rows = data.get("runs", [])
     if not rows:
         return "No runs found."
-    return f"{e.data.get('count', len(rows))} run(s), newest first:\n" + "\n".join(map(_run_line, rows[:LIST_LIMIT]))
+    return f"{data.get('count', len(rows))} run(s), newest first:\n" + "\n".join(map(_run_line, rows[:LIST_LIMIT]))
 
 
-def _run(e: Executed) -> str:
-    d = e.data
+def _run(args: Args, data: Data) -> str:
+    d = data
     head = f"Run {d.get('name')} ({d.get('pipeline')}) is {d.get('state')}"
     if d.get("timed_out"):
         head += f" (still not finished after waiting {_dur(d.get('waited_s'))})"
@@ -84,16 +84,16 @@ def _run(e: Executed) -> str:
     return "\n".join(lines)
 
 
-def _submitted(e: Executed) -> str:
-    d = e.data
+def _submitted(args: Args, data: Data) -> str:
+    d = data
     return (
         f"Submitted run {d.get('run_name')} of {d.get('pipeline')} in experiment {d.get('experiment')} "
         f"with {_params(d.get('parameters'))}."
     )
 
 
-def _logs(e: Executed) -> str:
-    d = e.data
+def _logs(args: Args, data: Data) -> str:
+    d = data
     lines = d.get("lines", [])
     return (
         f"Logs of task {d.get('task')} in run {d.get('run')} (last {len(lines)} lines):\n```\n"
@@ -102,8 +102,8 @@ def _logs(e: Executed) -> str:
     )
 
 
-def _compare(e: Executed) -> str:
-    d = e.data
+def _compare(args: Args, data: Data) -> str:
+    d = data
     names = [r.get("name") for r in d.get("runs", [])]
     out = ["Comparing " + " vs ".join(map(str, names)) + ":"]
     for title, key in (("Parameters", "parameters"), ("Metrics", "metrics")):
@@ -118,32 +118,32 @@ def _compare(e: Executed) -> str:
     return "\n".join(out)
 
 
-RENDERERS: dict[str, Callable[[Executed], str]] = {
+SUMMARIES: dict[str, Summary] = {
     "list_pipelines": _pipelines,
     "get_pipeline": _pipeline,
-    "upload_pipeline": lambda e: (
-        f"Uploaded pipeline {e.data.get('name') or e.args.get('name')} "
-        f"(version {e.data.get('version') or e.data.get('version_name') or 'first'})."
+    "upload_pipeline": lambda args, data: (
+        f"Uploaded pipeline {data.get('name') or args.get('name')} "
+        f"(version {data.get('version') or data.get('version_name') or 'first'})."
     ),
-    "upload_pipeline_version": lambda e: (
-        f"Uploaded version {e.data.get('version') or e.data.get('version_name')} "
-        f"of {e.data.get('pipeline') or e.args.get('pipeline')}."
+    "upload_pipeline_version": lambda args, data: (
+        f"Uploaded version {data.get('version') or data.get('version_name')} "
+        f"of {data.get('pipeline') or args.get('pipeline')}."
     ),
-    "list_experiments": lambda e: (
+    "list_experiments": lambda args, data: (
         "Experiments: "
-        + (", ".join(x.get("name", "") for x in e.data.get("experiments", [])[:LIST_LIMIT]) or "none")
+        + (", ".join(x.get("name", "") for x in data.get("experiments", [])[:LIST_LIMIT]) or "none")
         + "."
     ),
-    "create_experiment": lambda e: (
-        f"Experiment {e.data.get('name') or e.args.get('name')} "
-        + ("already existed." if e.data.get("existed") else "created.")
+    "create_experiment": lambda args, data: (
+        f"Experiment {data.get('name') or args.get('name')} "
+        + ("already existed." if data.get("existed") else "created.")
     ),
     "submit_run": _submitted,
     "list_runs": _runs,
     "get_run": _run,
     "wait_for_run": _run,
-    "terminate_run": lambda e: (
-        f"Asked run {e.data.get('name') or e.args.get('run')} to stop (state now {e.data.get('state', 'CANCELING')})."
+    "terminate_run": lambda args, data: (
+        f"Asked run {data.get('name') or args.get('run')} to stop (state now {data.get('state', 'CANCELING')})."
     ),
     "get_task_logs": _logs,
     "compare_runs": _compare,
