@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from agents.text import split_clauses
+
 if TYPE_CHECKING:
     from agents.registry import Specialist
 
@@ -69,8 +71,6 @@ _STOP = frozenset(
 
 def clauses_of(text: str) -> list[str]:
     """The parts a request reads as ("upload x; then validate it" is two), for routing each."""
-    from agents.planner.text import split_clauses
-
     return split_clauses(text) or [text]
 
 

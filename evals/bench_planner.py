@@ -36,7 +36,7 @@ from agents.toolkit import handoff_schema, tool_schema  # noqa: E402
 def requests() -> list[str]:
     """The first user turn of every case, in the suite and the paraphrase set."""
     out = []
-    for path in sorted([*ROOT.glob("evals/cases/*.yaml"), *ROOT.glob("evals/paraphrase/*.yaml")]):
+    for path in sorted(ROOT.glob("evals/cases/**/*.yaml")):
         for case in (yaml.safe_load(path.read_text()) or {}).get("cases", []):
             turns = case.get("turns") or []
             first = turns[0] if turns else None

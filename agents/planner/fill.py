@@ -16,7 +16,7 @@ from typing import Any
 from agents.planner.catalog import Arg, Tool
 from agents.planner.memory import ThreadMemory
 from agents.planner.said import Said, bucket_like
-from agents.planner.text import has_file_extension
+from agents.text import has_file_extension
 
 
 class Ask(Exception):
@@ -197,7 +197,8 @@ def _pipeline(s: Slots, arg: Arg) -> Any:
     verbs = {"run", "rerun", "launch", "start", "train", "execute", "trigger", "of", "with", "using", "up", "off"}
     after = [n.text for n in said.names if n.before in verbs and not n.text.isdigit()]
     before = [n.text for n in said.names if n.after in {"with", "using", "against", "training", "run"}]
-    for pool in (known, near, after, before):
+    idents = [n for n in said.identifiers if not has_file_extension(n) and n.lower() not in s.memory.buckets]
+    for pool in (known, near, after, before, idents if arg.required else []):
         if pool:
             return pool[0]
     if s.tool.name == "list_runs":

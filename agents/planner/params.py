@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agents.planner.text import parse_int, parse_s3_uri
+from agents.text import parse_int, parse_s3_uri
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "estimators": ("estimators", "estimator", "trees", "tree"),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from agents.planner.text import (
+from agents.text import (
     Token,
     extract_key_values,
     is_identifier_like,

@@ -1,4 +1,4 @@
-"""Deterministic text helpers shared by the offline planner's intent modules.
+"""Deterministic text helpers shared by the fast router and the offline planner.
 
 Without a model, free text has to become tool arguments: split a request into clauses, keep quoted
 names intact, tell names and paths apart from English words, read numbers and durations. Standard

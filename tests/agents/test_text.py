@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.planner.text import (
+from agents.text import (
     extract_key_values,
     has_file_extension,
     is_identifier_like,

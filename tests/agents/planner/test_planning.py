@@ -1,0 +1,195 @@
+"""The offline planner's one planning loop: request (+ thread memory, + results so far) -> steps.
+
+Unit tables, no backend: each row is what a person types and the calls the planner must make.
+The requests are written for these tests, not copied from the eval suite or the tools' examples.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agents.planner import catalog, planning
+from agents.planner.conversation import Executed
+from agents.planner.memory import ThreadMemory
+from agents.planner.planning import plan
+from agents.planner.specialist import owned
+from tools.base import ToolSpec
+
+STORAGE, PIPELINES, DOCS = owned("storage"), owned("pipelines"), owned("docs")
+
+
+def steps(task: str, allowed: set[str], memory: ThreadMemory | None = None, done: list[Executed] | None = None):
+    p = plan(task, allowed, memory or ThreadMemory(), done or [])
+    return [(s.tool, s.args) for s in p.steps], p
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        ("show all my buckets", [("list_buckets", {})]),
+        ("make a bucket named raw-events", [("create_bucket", {"bucket": "raw-events"})]),
+        ("what files are in nightly-dumps?", [("list_objects", {"bucket": "nightly-dumps"})]),
+        ("put ./report.pdf into the archive bucket", [("upload", {"local_path": "./report.pdf", "bucket": "archive"})]),
+        (
+            "fetch s3://team-x/exports/q1.csv to ./q1.csv",
+            [("download", {"bucket": "team-x", "key": "exports/q1.csv", "local_path": "./q1.csv"})],
+        ),
+        (
+            "copy s3://stage/model.pt to s3://prod/model.pt",
+            [
+                (
+                    "copy_object",
+                    {"src_bucket": "stage", "src_key": "model.pt", "dst_bucket": "prod", "dst_key": "model.pt"},
+                )
+            ],
+        ),
+        (
+            "label s3://lake/a.parquet owner=ana",
+            [("set_object_tags", {"bucket": "lake", "key": "a.parquet", "tags": {"owner": "ana"}})],
+        ),
+        (
+            "give me a link to s3://share/deck.pdf valid for 3 hours",
+            [("presign_url", {"bucket": "share", "key": "deck.pdf", "expires_minutes": 180})],
+        ),
+        ("switch versioning off for ledger-2", [("set_bucket_versioning", {"bucket": "ledger-2", "enabled": False})]),
+        ("remove bucket old-tmp and everything inside", [("delete_bucket", {"bucket": "old-tmp", "force": True})]),
+    ],
+)
+def test_storage_requests(request_: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert steps(request_, STORAGE)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        ("which pipelines can I launch?", [("list_pipelines", {})]),
+        ("what inputs does churn-scoring need", [("get_pipeline", {"pipeline": "churn-scoring"})]),
+        ("register ./flows/etl.py as a pipeline", [("upload_pipeline", {"path": "./flows/etl.py"})]),
+        ("show the runs that failed", [("list_runs", {"state": "FAILED"})]),
+        ("status of run nightly-7", [("get_run", {"run": "nightly-7"})]),
+        ("print the logs of the train step of run rf-3", [("get_task_logs", {"run": "rf-3", "task": "train"})]),
+        ("compare run-a and run-b", [("compare_runs", {"runs": ["run-a", "run-b"]})]),
+        ("new experiment called ablations-2", [("create_experiment", {"name": "ablations-2"})]),
+    ],
+)
+def test_pipelines_requests(request_: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert steps(request_, PIPELINES)[0] == expected
+
+
+def test_a_missing_value_is_asked_for_never_guessed() -> None:
+    planned, p = steps("delete the bucket", STORAGE)
+    assert planned == [] and p.question is not None and "bucket" in p.question.lower()
+    planned, p = steps("remove some files from scratch-1", STORAGE)  # which objects? no keys, no prefix
+    assert planned == [] and p.question is not None
+
+
+def test_the_thread_memory_fills_what_a_follow_up_points_at() -> None:
+    memory = ThreadMemory(bucket="reports-9", key="q2.csv")
+    memory.buckets.add("reports-9")
+    assert steps("delete it", STORAGE, memory)[0] == [("delete_objects", {"bucket": "reports-9", "keys": ["q2.csv"]})]
+    bucket_only = ThreadMemory(bucket="reports-9")
+    assert steps("what's in it?", STORAGE, bucket_only)[0] == [("list_objects", {"bucket": "reports-9"})]
+
+
+def test_a_later_clause_uses_what_an_earlier_one_made() -> None:
+    planned, _ = steps("create a bucket called drops-4 and upload notes.md into it", STORAGE)
+    assert planned == [
+        ("create_bucket", {"bucket": "drops-4"}),
+        ("upload", {"local_path": "notes.md", "bucket": "drops-4"}),
+    ]
+
+
+IRIS = {"pipeline": {"name": "iris"}, "inputs": [
+    {"name": "n_estimators", "type": "int", "default": 100, "required": False},
+    {"name": "max_depth", "type": "int", "default": 3, "required": False},
+]}  # fmt: skip
+
+
+def test_a_run_with_parameters_reads_the_pipeline_inputs_first_then_waits_when_asked() -> None:
+    task = "train iris with 40 trees and max depth 6, and tell me the accuracy when it's done"
+    planned, p = steps(task, PIPELINES)
+    assert planned == [("get_pipeline", {"pipeline": "iris"})] and p.pending  # the submit needs its inputs
+    done = [Executed("get_pipeline", {"pipeline": "iris"}, True, IRIS, None)]
+    planned, p = steps(task, PIPELINES, done=done)
+    assert planned[1] == ("submit_run", {"pipeline": "iris", "parameters": {"n_estimators": 40, "max_depth": 6}})
+    assert p.pending  # the wait follows once the run id exists
+    done.append(Executed("submit_run", planned[1][1], True, {"run_id": "r-123"}, None))
+    planned, p = steps(task, PIPELINES, done=done)
+    assert planned[2] == ("wait_for_run", {"run": "r-123"}) and not p.pending and 0 in p.quiet
+
+
+def test_a_value_no_input_takes_is_asked_about() -> None:
+    done = [Executed("get_pipeline", {"pipeline": "iris"}, True, IRIS, None)]
+    _planned, p = steps("run iris with 30 layers", PIPELINES, done=done)
+    assert p.question is not None and "30 layers" in p.question and "n_estimators" in p.question
+
+
+def test_same_again_keeps_the_last_parameters_and_changes_one() -> None:
+    memory = ThreadMemory(pipeline="iris", parameters={"n_estimators": 40, "max_depth": 6})
+    done = [Executed("get_pipeline", {"pipeline": "iris"}, True, IRIS, None)]
+    planned, _ = steps("same again but with max depth 9", PIPELINES, memory, done)
+    assert planned[1] == ("submit_run", {"pipeline": "iris", "parameters": {"n_estimators": 40, "max_depth": 9}})
+
+
+def test_stopping_whatever_runs_looks_the_running_run_up_first() -> None:
+    planned, p = steps("stop whatever is still running", PIPELINES)
+    assert planned == [("list_runs", {"state": "RUNNING", "limit": 5})] and p.pending
+    done = [Executed("list_runs", planned[0][1], True, {"runs": [{"id": "abc12345", "name": "x"}]}, None)]
+    assert steps("stop whatever is still running", PIPELINES, done=done)[0][1] == (
+        "terminate_run",
+        {"run": "abc12345"},
+    )
+
+
+def test_out_of_scope_and_docs_questions() -> None:
+    assert planning.choose("write me a limerick about cats", STORAGE | PIPELINES | DOCS) == []
+    planned, _ = steps("how do I retry a flaky step automatically?", DOCS)
+    assert planned[0][0] == "search_docs"
+
+
+ARCHIVE_EXAMPLES = [
+    "archive the bucket logs-1 to cold storage",
+    "send old objects of raw to cold storage",
+    "move last year's files in bucket y to the cold tier",
+    "cold storage for everything old in z",
+    "archive old data in the reports bucket",
+    "put the stale objects of metrics into cold storage",
+    "can you archive bucket tmp-2 to the cold tier",
+    "shift old files in exports to glacier-style cold storage",
+]
+
+
+def test_a_new_tool_is_planned_from_its_examples_and_slot_kinds_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Teaching the planner a tool takes no planner change: its examples and slot kinds suffice."""
+    from typing import Annotated
+
+    from pydantic import BaseModel, Field
+
+    from tools.slots import Slot
+
+    class ArchiveArgs(BaseModel):
+        bucket: Annotated[str, Slot("bucket")] = Field(description="Bucket to archive.")
+        days: Annotated[int, Slot("number")] = Field(30, description="Keep this many days.")
+
+    archive = ToolSpec(
+        "archive_bucket",
+        "Move a bucket's old objects to cold storage.",
+        ArchiveArgs,
+        lambda a, c: {},
+        "storage",
+        mutating=False,
+        examples=ARCHIVE_EXAMPLES,
+    )
+    registry = dict(catalog.specs())
+    monkeypatch.setattr(catalog, "specs", lambda: {**registry, "archive_bucket": (archive, "storage")})
+    catalog.tools.cache_clear()
+    catalog.intents.cache_clear()
+    try:
+        planned, _ = steps("send the old stuff in metrics-old to cold storage please", STORAGE | {"archive_bucket"})
+        assert planned == [("archive_bucket", {"bucket": "metrics-old"})]
+    finally:
+        monkeypatch.undo()
+        catalog.tools.cache_clear()
+        catalog.intents.cache_clear()
