@@ -119,7 +119,8 @@ _ADVERBS = r"(?:(?:also|please|pls|now|then|finally|just|quickly|afterwards|mayb
 # Connectives that always end a clause, independent of what follows.
 _ALWAYS_SPLIT = re.compile(
     r"\s*,?\s*\b(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally|lastly|"
-    r"once\s+(?:that(?:'s|\s+is)\s+|it(?:'s|\s+is)\s+)?done|when\s+(?:that(?:'s|\s+is)\s+|it(?:'s|\s+is)\s+)?done)"
+    r"once\s+(?:that(?:'s|\s+is)\s+|it(?:'s|\s+is)\s+)?done|when\s+(?:that(?:'s|\s+is)\s+|it(?:'s|\s+is)\s+)?done|"
+    r"and\s+if\s+(?:it|that|this|they)\s+(?:passes|pass|succeeds|works|is\s+ok|looks\s+good))"
     r"\b(?![/.-])\s*,?\s*",
     re.IGNORECASE,
 )
@@ -153,6 +154,7 @@ def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:
     clauses: list[str] = []
     for piece in pieces:
         piece = re.sub(r"^(?:and|also|,|\s)+\b", "", piece, flags=re.IGNORECASE)
+        piece = re.sub(r"[\s,]+and$", "", piece, flags=re.IGNORECASE)
         piece = piece.strip(" ,.!?;:\t")
         if piece:
             clauses.append(unmask_quoted(piece, originals))

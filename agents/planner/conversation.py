@@ -97,17 +97,6 @@ def executed_since(messages: list[BaseMessage], start: int) -> list[Executed]:
     return executed_between(messages, start, len(messages))
 
 
-def earlier_tool_args(messages: list[BaseMessage], before: int) -> list[tuple[str, dict[str, Any]]]:
-    """(tool, args) of every call before `before`, oldest first: the planner's thread memory."""
-    out = []
-    for msg in messages[:before]:
-        if isinstance(msg, AIMessage):
-            for call in msg.tool_calls:
-                if not handoff_target(call["name"]):
-                    out.append((call["name"], dict(call.get("args", {}))))
-    return out
-
-
 def is_first_turn(messages: list[BaseMessage]) -> bool:
     return sum(isinstance(m, HumanMessage) for m in messages) <= 1
 

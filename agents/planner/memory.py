@@ -71,6 +71,8 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
     if args.get("pipeline"):
         memory.pipeline = str(args["pipeline"])
         memory.pipelines.add(str(args["pipeline"]).lower())
+    if e.tool in {"upload_pipeline", "upload_pipeline_version"} and args.get("path"):
+        memory.local_path = str(args["path"])  # "keep a copy of that source file too"
     if args.get("experiment"):
         memory.experiment = str(args["experiment"])
     if isinstance(args.get("run"), str) and args["run"] not in {"latest", "last"}:

@@ -106,9 +106,6 @@ def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, s
     """[(specialist, task)] in the order the user asked."""
     if len(request) > MAX_REQUEST:
         return []  # a paste: route() asks what to do with it
-    asks_docs = _STRONG_HOWTO.search(request) or _DOCS_REF.search(request)
-    if "docs" in available and asks_docs:
-        return [("docs", request)]
     groups: list[tuple[str, list[str]]] = []
     leading: list[str] = []  # clauses before any owner is known join the first part
     clauses = clauses_of(request)
