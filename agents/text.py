@@ -378,7 +378,7 @@ def extract_key_values(text: str) -> tuple[dict[str, str], str]:
 
     def _sub(match: re.Match[str]) -> str:
         value = match.group(2)
-        value = value[1:-1] if value[:1] in {'"', "'"} else value.rstrip(".")
+        value = value[1:-1] if value[:1] in {'"', "'"} else value.rstrip(".?!")
         pairs[match.group(1)] = value
         return " "
 

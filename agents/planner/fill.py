@@ -8,6 +8,7 @@ cannot supply becomes a precise question (`Ask`), never a guess.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,10 +118,15 @@ def _key(s: Slots, arg: Arg) -> Any:
         if role == "dst" and len(_uri_roles(s)) == 1 and "src_key" in s.args:
             return None
         return uri[1]
+    files = [t.text for t in said.paths if "/" not in t.text and has_file_extension(t.text)]
+    if uri is not None and uri[1].endswith("/") and files and s.tool.name != "upload":
+        return uri[1] + files[0]  # "best.ckpt from s3://exp/checkpoints/"
     paths = [t.text for t in said.paths if not t.text.startswith(("./", "~/", "../"))]
     used = {str(v) for v in s.args.values()}
     paths = [p for p in paths if p not in used and not p.endswith("/")]
     if s.tool.name == "upload":
+        if uri is not None and uri[1].endswith("/") and s.args.get("local_path"):
+            return uri[1] + posixpath.basename(str(s.args["local_path"]).rstrip("/"))
         named = [n for n in said.after_words({"as"}, strict=False) if n not in used]
         as_path = [t.text for t in said.paths if said.tokens[t.index - 1].lower == "as"] if said.paths else []
         return (as_path or named or [None])[0]
@@ -221,10 +227,13 @@ def _run(s: Slots, arg: Arg) -> Any:
     ids = _RUN_ID.findall(said.low)
     if ids:
         return ids[0]
-    named = [n for n in said.near({"run", "runs", "job"}) if n.lower() not in s.memory.pipelines]
+    named = [n for n in said.near({"run", "runs", "job"}, plain_after=False) if n.lower() not in s.memory.pipelines]
     known = [n.text for n in said.names if n.text in s.memory.run_names]
     idents = [n for n in said.identifiers if n.lower() not in s.memory.pipelines and not has_file_extension(n)]
-    for pool in (named, known, idents):
+    inside = [n.text for n in said.names if not n.plain and n.before in {"in", "of", "from"} and n.text in idents]
+    # A run name usually carries a digit ("depth-3", "rf-7"); "double-check" is a verb that looks like a name.
+    idents.sort(key=lambda n: not any(c.isdigit() for c in n))
+    for pool in (named, known, inside if "task" in s.tool.args_names else [], idents):
         if pool:
             return pool[0]
     if _LATEST.search(said.low) or not s.memory.run:
@@ -246,16 +255,16 @@ def _experiment(s: Slots, arg: Arg) -> Any:
 def _name(s: Slots, arg: Arg) -> Any:
     said = s.said
     if arg.name == "version_name":
-        pool = said.near({"version"}) + said.after_words({"called", "named"})
-        return next((p for p in pool if p.lower() not in {"new", "latest"}), None)
+        pool = said.called() + said.after_words({"name", "named", "called"}) + said.near({"version"}, plain_after=False)
+        plain = {n.text for n in said.names if n.plain}
+        return next((p for p in pool if p.lower() not in {"new", "latest"} and p not in plain), None)
     pool = said.after_words({"called", "named", "name"}, strict=False)
     if s.tool.name == "create_experiment":
         pool += said.near({"experiment"}) + said.identifiers + said.after_words({"for"}, strict=False)
     if s.tool.name == "upload_pipeline":
         pool += [n for n in said.after_words({"as"}, strict=False) if not _PIPELINE_FILE.search(n)]
     if arg.name == "run_name":
-        pool = said.after_words({"called", "named"}, strict=False) + said.near({"run"})
-        pool = [p for p in pool if p.lower() not in s.memory.pipelines]
+        pool = [p for p in said.called() if p.lower() not in s.memory.pipelines]
     return pool[0] if pool else None
 
 
@@ -265,6 +274,7 @@ def _text(s: Slots, arg: Arg) -> Any:
         return said.text
     if arg.name == "task":
         steps = said.near({"step", "task", "component", "stage"}, plain_after=False)
+        steps += [n.text for n in said.names if n.before == "for" and not n.plain and n.text != s.args.get("run")]
         return steps[0] if steps else None
     if arg.name == "function":
         funcs = said.near({"function", "func"}) + [n.removesuffix("()") for n in said.names if n.text.endswith("()")]
