@@ -56,5 +56,5 @@ def reply(role: str, messages: list[BaseMessage], new_id: Callable[[], str]) -> 
     if (step := advance(p, done, new_id)) is not None:
         return step
     report = "\n".join(describe(e) for e in shown(p, done))
-    unclear = f'I couldn\'t work out which {role} action you want from "{task.strip()[:200]}".'
-    return AIMessage(content=with_question(report, p) or f"{unclear} Try e.g. {_TRY.get(role, '')}.")
+    unclear = f'What would you like me to do with "{task.strip()[:200]}"? I can\'t tell which {role} action you mean.'
+    return AIMessage(content=with_question(report, p) or f"{unclear} For example: {_TRY.get(role, '')}.")
