@@ -99,12 +99,10 @@ class Match:
     tool_margin: float
 
 
-def features(text: str, marks: frozenset[str] = frozenset()) -> Counter[str]:
-    """Character 3-5-grams, words and word pairs; `marks` (placeholders for names) count only as
-    words, so a placeholder's own letters never look like part of the request's wording."""
+def _features(text: str) -> Counter[str]:
+    """Character 3-5-grams, words and word pairs."""
     norm = " ".join(text.lower().split())
-    plain = " ".join(w for w in norm.split() if w not in marks) if marks else norm
-    padded = f" {plain} "
+    padded = f" {norm} "
     grams: Counter[str] = Counter()
     for n in (3, 4, 5):
         grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
@@ -114,7 +112,7 @@ def features(text: str, marks: frozenset[str] = frozenset()) -> Counter[str]:
     return grams
 
 
-class Index:
+class _Index:
     """TF-IDF vectors (sublinear tf, l2-normalised) with cosine similarity, as one sparse matrix.
 
     Document frequency is counted over classes (a specialist, or "none"), not examples: a word
@@ -123,14 +121,11 @@ class Index:
     so comparing a request with a thousand examples costs a fraction of a millisecond.
     """
 
-    def __init__(
-        self, texts: Sequence[str], classes: Sequence[str], featurize: Callable[[str], Counter[str]] | None = None
-    ) -> None:
+    def __init__(self, texts: Sequence[str], classes: Sequence[str]) -> None:
         import numpy as np
         from scipy.sparse import csr_matrix
 
-        self._features = featurize or features
-        counts = [self._features(t) for t in texts]
+        counts = [_features(t) for t in texts]
         seen: dict[str, set[str]] = {}
         for c, label in zip(counts, classes, strict=True):
             for g in c:
@@ -152,14 +147,9 @@ class Index:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {g: v / norm for g, v in vec.items()}
 
-    @property
-    def examples(self) -> Any:
-        """The examples' vectors, one row each (a sparse matrix), e.g. to fit a classifier on."""
-        return self._matrix.T.tocsr()
-
     def query(self, text: str) -> tuple[list[int], Any]:
         """The feature columns `text` has and their weights (its vector, sparse)."""
-        vector = self._vector(self._features(text))
+        vector = self._vector(_features(text))
         rows = [self._column[g] for g in vector]
         return rows, self._np.fromiter(vector.values(), dtype=self._np.float64, count=len(vector))
 
@@ -201,14 +191,14 @@ class FastRouter:
         self.examples = [e for e in examples if e.text.strip()]
         self.min_score, self.min_margin, self.min_tool_margin = min_score, min_margin, min_tool_margin
         texts, classes = [e.text for e in self.examples], [e.agent for e in self.examples]
-        self._index = Index(texts, classes) if self.examples else None
+        self._index = _Index(texts, classes) if self.examples else None
         #: Per specialist, its examples indexed again with tools as the classes (the words that
         #: tell its tools apart), for the intent inside a route that is already clear.
-        self._tools: dict[str, tuple[list[Example], Index]] = {}
+        self._tools: dict[str, tuple[list[Example], _Index]] = {}
         for agent in set(classes):
             own = [e for e in self.examples if e.agent == agent and e.tool]
             if own:
-                self._tools[agent] = (own, Index([e.text for e in own], [e.tool or "" for e in own]))
+                self._tools[agent] = (own, _Index([e.text for e in own], [e.tool or "" for e in own]))
 
     def match(self, text: str) -> Match | None:
         """The best specialist (and tool) for `text` with its score and margins; None without examples."""
