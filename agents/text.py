@@ -321,6 +321,7 @@ _UNIT_MINUTES: dict[str, float] = {
 _NUM = r"\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _DURATION_RE = re.compile(
     rf"(?:(?P<half>half)\s+(?:an?\s+)?(?P<hunit>hour|day|minute|week)\b"
+    rf"|\b(?:next|coming|following)\s+(?P<nunit>hour|day|week)\b"
     rf"|\b(?P<num>{_NUM})(?:\s*-?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)\b"
     rf"|(?P<short>[smhdw])(?=\d|\b))(?P<andhalf>\s+and\s+a\s+half)?)",
     re.IGNORECASE,
@@ -335,7 +336,7 @@ def _unit_minutes(unit: str) -> float:
 
 
 def parse_duration_minutes(text: str) -> int | None:
-    """Total duration in whole minutes ("2 hours", "a day", "1h", "an hour and a half"), or None.
+    """Total duration in whole minutes ("2 hours", "a day", "1h", "the next day"), or None.
 
     Several amounts in one span add up ("1 hour 30 minutes"); a compact single letter unit is only
     read when glued to digits ("30m"), so "5 m" or the article "a" alone never become durations.
@@ -346,6 +347,10 @@ def parse_duration_minutes(text: str) -> int | None:
     for match in _DURATION_RE.finditer(text):
         if match.group("half"):
             total += _unit_minutes(match.group("hunit")) / 2
+            found = True
+            continue
+        if match.group("nunit"):  # "for the next day": one of it
+            total += _unit_minutes(match.group("nunit"))
             found = True
             continue
         num = match.group("num")

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotated_types import Le, Lt
+from pydantic.fields import FieldInfo
+
 from agents.planner.intents import NOBODY, Intents, Ranked
 from tools.base import ToolSpec
 from tools.slots import SlotKind, slot_of
@@ -25,6 +28,8 @@ class Arg:
     kind: SlotKind | None
     required: bool
     default: Any
+    #: The schema's upper bound, for "as long as allowed" / "the maximum".
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,21 @@ class Tool:
 def _tool(spec: ToolSpec[Any, Any], owner: str) -> Tool:
     fields = spec.args_schema.model_fields
     args = tuple(
-        Arg(name, slot_of(f), f.is_required(), None if f.is_required() else f.get_default(call_default_factory=True))
+        Arg(
+            name,
+            slot_of(f),
+            f.is_required(),
+            None if f.is_required() else f.get_default(call_default_factory=True),
+            _maximum(f),
+        )
         for name, f in fields.items()
     )
     return Tool(spec.name, owner, spec.mutating, args)
+
+
+def _maximum(field: FieldInfo) -> float | None:
+    bounds = [m.le for m in field.metadata if isinstance(m, Le)] + [m.lt for m in field.metadata if isinstance(m, Lt)]
+    return float(min(bounds)) if bounds else None
 
 
 @functools.cache

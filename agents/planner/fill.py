@@ -161,6 +161,9 @@ def _keys(s: Slots, arg: Arg) -> Any:
     keys = [k for b, k in ((u[0], u[1]) for u in _uri_roles(s)) if k and not k.endswith("/") and b == bucket]
     keys += [t.text for t in said.paths if not t.text.endswith("/") and "*" not in t.text]
     keys += [n for n in said.identifiers if has_file_extension(n)]
+    keys = [k for k in keys if k not in said.kept]
+    if said.globs:
+        return None  # a pattern: the keys come from a listing (follow.py)
     if keys:
         return list(dict.fromkeys(keys))
     if (match := _listed_match(s)) is not None:
@@ -341,8 +344,13 @@ def _number(s: Slots, arg: Arg) -> Any:
     return None
 
 
+_LONGEST = re.compile(r"\b(longest|maximum|max|as long as (?:possible|allowed|you can|it can|permitted))\b")
+
+
 def _duration(s: Slots, arg: Arg) -> Any:
     minutes = s.said.minutes
+    if minutes is None and arg.maximum is not None and _LONGEST.search(s.said.low):
+        return int(arg.maximum)  # the schema's own bound: "a link that lasts as long as allowed"
     if minutes is None:
         return None
     return minutes if arg.name.endswith("minutes") else minutes * 60 if arg.name.endswith("seconds") else None
@@ -373,7 +381,7 @@ def fill(
     tool: Tool, said: Said, memory: ThreadMemory, given: dict[str, Any] | None = None, defer: set[str] | None = None
 ) -> dict[str, Any]:
     """Arguments for `tool` (optional ones only when said); raises Ask for a missing required one
-    unless a step declared before the tool supplies it (`defer`)."""
+    unless a step declared before the tool may supply it (`defer`; `complete` checks again after)."""
     s = Slots(tool, said, memory, dict(given or {}))
     for arg in tool.args:
         if arg.name in s.args:
@@ -382,9 +390,17 @@ def fill(
         value = filler(s, arg) if filler else None
         if value is not None and value != arg.default:
             s.args[arg.name] = value
-        elif arg.required and value is None and arg.name not in (defer or ()):
+    return complete(tool, s.args, defer)
+
+
+def complete(tool: Tool, args: dict[str, Any], defer: set[str] | None = None) -> dict[str, Any]:
+    """`args` when nothing required is missing; else the question to ask (Ask)."""
+    deferred = defer or set()
+    for arg in tool.args:
+        if arg.required and args.get(arg.name) is None and arg.name not in deferred:
             raise Ask(question(tool, arg))
-    kinds = {a.kind for a in tool.args}
-    if {"key_list", "prefix"} <= kinds and not (s.args.get("keys") or s.args.get("prefix")):
-        raise Ask(question(tool, next(a for a in tool.args if a.kind == "key_list")))
-    return s.args
+    # Keys or a prefix: one of them is needed ("remove some files" says neither).
+    many = [a for a in tool.args if a.kind in {"key_list", "prefix"}]
+    if len(many) > 1 and not any(args.get(a.name) for a in many) and not deferred & {a.name for a in many}:
+        raise Ask(question(tool, many[0]))
+    return args

@@ -9,24 +9,20 @@ pipeline's inputs), and the thread memory follows each result, so "upload x and 
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents.fastroute import clauses_of
 from agents.planner.catalog import NOBODY, intents, tools
 from agents.planner.conversation import Executed
-from agents.planner.fill import Ask, fill
-from agents.planner.follow import AFTER, BEFORE
+from agents.planner.fill import Ask, complete, fill
+from agents.planner.follow import AFTER, AGAIN, BEFORE
 from agents.planner.memory import ThreadMemory, remember_one
-from agents.planner.params import Unclear, inputs_of, map_parameters
 from agents.planner.plan import Plan, Step
 from agents.planner.said import Said
 
 #: Below this nearest-example score a clause is not understood: the planner asks instead of guessing.
 MIN_SCORE = -0.6
-_AGAIN = re.compile(r"\b(again|same|re-?run|rerun|repeat|one more)\b", re.I)
 
 
 #: Longer than this is a paste, not a request: the planner asks what to do with it instead of acting.
@@ -138,45 +134,9 @@ def _deferred(tool: str) -> set[str]:
     return {b.supplies for b in BEFORE if b.tool == tool and b.supplies}
 
 
-def _complete(tool: str, args: dict[str, Any], data: dict[str, Any], said: Said, b: _Builder) -> dict[str, Any]:
-    """A main step's arguments completed from its preparatory step's result."""
-    if tool == "submit_run":
-        base = dict(b.memory.parameters) if _AGAIN.search(said.low) and b.memory.pipeline == args["pipeline"] else {}
-        ref = (b.memory.bucket, b.memory.key) if said.refers_back and b.memory.bucket and b.memory.key else None
-        try:
-            found = map_parameters(said.text, args["pipeline"], inputs_of(data), ref)
-        except Unclear as exc:
-            raise Ask(str(exc)) from None
-        return {**args, "parameters": {**base, **found}} if base or found else args
-    if "pipeline" in tools()[tool].args_names and not args.get("pipeline"):
-        return {**args, "pipeline": _pipeline_named(said, data)}
-    if tool == "compare_runs":
-        ids = [str(r.get("id")) for r in data.get("runs") or [] if isinstance(r, dict)]
-        if len(ids) < 2:
-            raise Ask(f"I found {len(ids)} matching run(s); comparing needs at least two. Which runs do you mean?")
-        return {"runs": ids}
-    if tool == "terminate_run":
-        running = [str(r.get("id")) for r in data.get("runs") or [] if isinstance(r, dict)]
-        if not running:
-            raise Ask("Nothing is running right now, so there is nothing to stop.")
-        return {"run": running[0]}
-    return args
-
-
-def _pipeline_named(said: Said, data: dict[str, Any]) -> str:
-    """The listed pipeline the request names, allowing a typo ("iirs"); else ask which."""
-    names = [str(p.get("name")) for p in data.get("pipelines") or [] if isinstance(p, dict)]
-    words = [w for w in said.words if len(w) > 2]
-    for name in names:
-        if name.lower() in said.low or difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.75):
-            return name
-    listed = ", ".join(names) or "none yet"
-    raise Ask(f"Which pipeline? The ones on the server are: {listed}.")
-
-
 def _again(tool: str, said: Said, memory: ThreadMemory) -> dict[str, Any]:
     """ "same again but with max depth 7": the last submitted pipeline, its parameters as the base."""
-    if tool == "submit_run" and _AGAIN.search(said.low) and memory.pipeline:
+    if tool == "submit_run" and AGAIN.search(said.low) and memory.pipeline:
         return {"pipeline": memory.pipeline}
     return {}
 
@@ -186,8 +146,9 @@ def _step(b: _Builder, tool: str, said: Said, task: str) -> None:
     args = fill(spec, said, b.memory, _again(tool, said, b.memory), defer=_deferred(tool))
     for before in BEFORE:
         if before.tool == tool and before.step in b.allowed and before.when(said, args):
-            args = _complete(tool, args, b.need(before.step, before.args(said, args)), said, b)
-    if tool == "submit_run" and not any(s.tool == "get_pipeline" for s in b.steps) and _AGAIN.search(said.low):
+            args = before.complete(args, b.need(before.step, before.args(said, args)), said, b.memory)
+    args = complete(spec, args)
+    if tool == "submit_run" and not any(s.tool == "get_pipeline" for s in b.steps) and AGAIN.search(said.low):
         args = {**args, "parameters": {**b.memory.parameters, **args.get("parameters", {})}}
     done = b.add(tool, args)
     follow = [a for a in AFTER if a.tool == tool and a.step in b.allowed and a.when(said, task)]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.fastroute import clauses_of
-from agents.planner.catalog import owner_of
+from agents.planner.catalog import NOBODY, intents, owner_of
 from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
 from agents.planner.memory import ThreadMemory
 from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
@@ -56,6 +56,17 @@ _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?)\b", re.I)
 GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thanks|thank you)\b", re.I)
 #: Words that point back at something said earlier ("what's in it?", "and that one?").
 _FOLLOW_UP = re.compile(r"\b(it|its|that|this|them|those|there|same|again|one)\b|^\s*(and|also|what about)\b", re.I)
+
+
+#: A request that continues the last answer ("and for a whole run?", "what about the other one?").
+_CONTINUES = re.compile(r"^\s*(?:and|also|what about|how about|same for|then)\b", re.I)
+
+
+def _confident(text: str, available: list[str]) -> bool:
+    """Some specialist's tool is a confident reading of `text` on its own (a margin above 0)."""
+    allowed = {t for t in _all_tools() if owner_of(t) in available}
+    ranked = intents().rank(text, allowed)
+    return bool(ranked) and ranked[0].tool != NOBODY and ranked[0].score >= 0
 
 
 def previous_specialist(messages: list[BaseMessage]) -> str | None:
@@ -165,8 +176,12 @@ def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[]
     done = handoffs_this_turn(messages)
     if done and done[-1][0] == ROUTER_TARGET:  # handed back: a specialist could not take it; start over
         done = []
-    parts = split_by_specialist(request, available)
-    if not parts and _FOLLOW_UP.search(request) and (prev := previous_specialist(messages)) in available:
+    prev = previous_specialist(messages)
+    if prev in available and _CONTINUES.search(request) and not _confident(request, available):
+        parts = [(prev, request)]  # "and for a whole run?": the same conversation, the same specialist
+    else:
+        parts = split_by_specialist(request, available)
+    if not parts and _FOLLOW_UP.search(request) and prev in available:
         parts = [(prev, request)]
     if len(done) < len(parts):
         target, task = parts[len(done)]

@@ -152,10 +152,44 @@ class Said:
         return parse_duration_minutes(self.text)
 
     @cached_property
+    def globs(self) -> list[str]:
+        """Patterns for many objects: "core-*.dmp", "every .bak file", "anything ending in .tmp"."""
+        out = [t.text for t in self.tokens if "*" in t.text and t.kind != "uri"]
+        out += [f"*{t.lower}" for t in self.tokens if _SUFFIX.fullmatch(t.lower)]
+        out += [f"*{m}" for m in re.findall(r"\bend(?:s|ing)? (?:in|with) (\S+\w)", self.low) if f"*{m}" not in out]
+        return list(dict.fromkeys(out))
+
+    @cached_property
+    def kept(self) -> set[str]:
+        """Names the request says to spare: "but leave readme.txt", "x.csv must stay", "except y"."""
+        out: set[str] = set()
+        for sentence in re.split(r"[;:!?]|\.(?:\s|$)|\bbut\b", self.text):
+            # "delete a.csv, keep b.csv": a sentence that drops and keeps is read comma by comma.
+            pieces = re.split(r",|\band\b", sentence) if _DROP.search(sentence.lower()) else [sentence]
+            for piece in pieces:
+                head, *rest = _EXCEPT.split(piece, maxsplit=1)
+                low = head.lower()
+                if _KEEP.search(low) and not _DROP.search(low):
+                    out |= _named(head)
+                out |= _named(rest[1]) if rest else set()
+        return out
+
+    @cached_property
     def refers_back(self) -> bool:
         return _BACK.search(self.low) is not None
 
 
+def _named(text: str) -> set[str]:
+    return {t.text for t in tokenize(text) if t.kind in {"path", "quoted", "uri"} or "." in t.text.strip(".")}
+
+
+_EXCEPT = re.compile(r"\b(except(?: for)?|apart from|other than)\b")
+_SUFFIX = re.compile(r"\.[a-z][a-z0-9]{0,7}")
+_KEEP = re.compile(
+    r"\b(leave|keep|spare|must stay|should stay|stays?|remain|untouched|don'?t (?:touch|delete|remove)|"
+    r"not (?:the|that))\b"
+)
+_DROP = re.compile(r"(?<!don't )(?<!dont )(?<!not )\b(delete|remove|wipe|drop|get rid|purge|erase|trash|nuke|clear)\b")
 _DETERMINERS = frozenset({"the", "my", "our", "a", "an", "this", "that", "your"})
 _NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|couple(?: of)?|few"
 

@@ -125,3 +125,27 @@ def test_router_keeps_every_clause_in_order() -> None:
     ]
     parts = split_by_specialist("create a bucket called a-b and upload x.csv into it", ["storage"])
     assert parts == [("storage", "create a bucket called a-b and upload x.csv into it")]
+
+
+def test_a_follow_up_that_continues_stays_with_the_specialist_that_answered() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+    from agents.planner.router import route
+
+    def thread(specialist: str, follow_up: str) -> list:
+        call = {"name": f"transfer_to_{specialist}", "args": {"task": "x"}, "id": "h1"}
+        return [
+            HumanMessage("how do I turn off caching for one KFP step?"),
+            AIMessage("", tool_calls=[call]),
+            ToolMessage("ok", tool_call_id="h1"),
+            AIMessage("Use set_caching_options(False) on the task."),
+            HumanMessage(follow_up),
+        ]
+
+    available = ["storage", "pipelines", "docs"]
+    for specialist in ("docs", "storage"):
+        reply = route(thread(specialist, "and for a whole run rather than one step?"), available, lambda: "n1")
+        assert reply.tool_calls[0]["name"] == f"transfer_to_{specialist}"
+    # A continuation that is clearly another specialist's request still goes there.
+    reply = route(thread("docs", "and list my buckets"), available, lambda: "n1")
+    assert reply.tool_calls[0]["name"] == "transfer_to_storage"

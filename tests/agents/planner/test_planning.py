@@ -143,6 +143,33 @@ def test_stopping_whatever_runs_looks_the_running_run_up_first() -> None:
     )
 
 
+def test_a_pattern_deletes_the_listed_keys_it_matches_and_spares_the_ones_to_keep() -> None:
+    task = "clear out the tmp-*.log files in build-cache but leave tmp-keep.log alone"
+    planned, p = steps(task, STORAGE)
+    assert planned == [("list_objects", {"bucket": "build-cache", "limit": 1000})] and p.pending
+    listing = {"objects": [{"key": k} for k in ("tmp-1.log", "a/tmp-2.log", "tmp-keep.log", "notes.txt", "tmp-dir/")]}
+    done = [Executed("list_objects", planned[0][1], True, listing, None)]
+    assert steps(task, STORAGE, done=done)[0][1] == (
+        "delete_objects",
+        {"bucket": "build-cache", "keys": ["tmp-1.log", "a/tmp-2.log"]},
+    )
+    none_left = [Executed("list_objects", planned[0][1], True, {"objects": [{"key": "notes.txt"}]}, None)]
+    _planned, p = steps(task, STORAGE, done=none_left)
+    assert p.question is not None and "nothing to delete" in p.question
+
+
+def test_named_files_to_keep_are_never_in_a_delete() -> None:
+    planned, _ = steps("delete a1.csv and a2.csv from ledger-7; b.csv must stay", STORAGE)
+    assert planned == [("delete_objects", {"bucket": "ledger-7", "keys": ["a1.csv", "a2.csv"]})]
+
+
+def test_a_duration_said_as_the_schemas_limit_or_as_the_next_day() -> None:
+    longest = steps("share link for s3://hand-off/kit.zip valid as long as allowed", STORAGE)[0]
+    assert longest == [("presign_url", {"bucket": "hand-off", "key": "kit.zip", "expires_minutes": 10080})]
+    day = steps("a link to s3://hand-off/kit.zip that works for the next day", STORAGE)[0]
+    assert day == [("presign_url", {"bucket": "hand-off", "key": "kit.zip", "expires_minutes": 1440})]
+
+
 def test_out_of_scope_and_docs_questions() -> None:
     assert planning.choose("write me a limerick about cats", STORAGE | PIPELINES | DOCS) == []
     planned, _ = steps("how do I retry a flaky step automatically?", DOCS)
