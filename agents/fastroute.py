@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from agents.text import split_clauses
+from agents.text import is_context, split_clauses
 
 if TYPE_CHECKING:
     from agents.registry import Specialist
@@ -70,8 +70,22 @@ _STOP = frozenset(
 
 
 def clauses_of(text: str) -> list[str]:
-    """The parts a request reads as ("upload x; then validate it" is two), for routing each."""
-    return split_clauses(text) or [text]
+    """The parts a request reads as ("upload x; then validate it" is two), for routing each.
+
+    A clause that only tells what happened ("I tweaked the hello-world pipeline", "batch-17 is
+    done") is no action of its own: it travels with the clause after it, which it explains.
+    """
+    out: list[str] = []
+    context: list[str] = []
+    for clause in split_clauses(text) or [text]:
+        if is_context(clause):
+            context.append(clause)
+            continue
+        out.append(". ".join([*context, clause]))
+        context = []
+    if context and out:
+        out[-1] = ". ".join([out[-1], *context])
+    return out or [text]
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,36 @@ def _verb_alternation(verbs: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in ordered) + r")(?![\w/.-])"
 
 
+_SUBJECT = (
+    r"(?:i|we|somebody|someone|they|he|she|(?:my|our|the|this|that)\s+[\w.-]+(?:\s+[\w.-]+)?|[\w.-]*[\d./-][\w./-]*)"
+)
+_PAST = r"(?:\w{3,}ed|made|wrote|ran|put|got|did|built|sent|forgot|took|left|found|broke|began|kept|brought|came|went)"
+#: "I tweaked the pipeline", "somebody uploaded x three times", "batch-17 is done": what happened.
+_CONTEXT = re.compile(
+    rf"^\s*(?:so\s+|well\s+|ok\s+|okay\s+)?{_SUBJECT}(?:'ve|'d|\s+have|\s+has|\s+had|\s+just|\s+accidentally|"
+    rf"\s+already|\s+finally|\s+also|\s+mistakenly)*\s+{_PAST}\b|"
+    rf"^\s*{_SUBJECT}\s+(?:is|are|'s)\s+(?:now\s+)?(?:done|finished|over|complete|completed|ready)\b",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(r"\?|\b(?:please|pls|can you|could you|would you|i need|we need|i want|we want|let'?s)\b", re.I)
+
+
+def is_context(clause: str) -> bool:
+    """The clause tells what happened rather than asking for anything ("I tweaked the pipeline")."""
+    return _CONTEXT.search(clause) is not None and _ASKING.search(clause) is None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def without_context(text: str) -> str:
+    """The request without the story told before it ("I tweaked x. push it as a new version")."""
+    sentences = _SENTENCE_END.split(text)
+    while len(sentences) > 1 and is_context(sentences[0]):
+        sentences = sentences[1:]
+    return " ".join(sentences)
+
+
 def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:
     """Split a request into the clauses a user meant as separate actions, in order.
 

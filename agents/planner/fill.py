@@ -156,9 +156,9 @@ def _bucket_arg(arg: Arg) -> str:
 
 
 def _keys(s: Slots, arg: Arg) -> Any:
-    said = s.said
+    said = s.said.action
     bucket = s.args.get("bucket")
-    keys = [k for b, k in ((u[0], u[1]) for u in _uri_roles(s)) if k and not k.endswith("/") and b == bucket]
+    keys = [k for b, k in said.uris if k and not k.endswith("/") and b == bucket]
     keys += [t.text for t in said.paths if not t.text.endswith("/") and "*" not in t.text]
     keys += [n for n in said.identifiers if has_file_extension(n)]
     keys = [k for k in keys if k not in said.kept]

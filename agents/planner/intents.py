@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.text import has_file_extension, is_identifier_like, tokenize
+from agents.text import has_file_extension, is_identifier_like, tokenize, without_context
 
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"
@@ -48,8 +48,9 @@ _CODE = re.compile(r"\.(?:py|ya?ml)$", re.I)
 
 
 def core(text: str) -> str:
-    """The request without politeness, unless that is all there is ("hi, what can you do?")."""
-    bare = _FRAMING.sub(" ", text)
+    """The request without politeness or the story before it ("I tweaked x. push it as a new
+    version"), unless that is all there is ("hi, what can you do?")."""
+    bare = _FRAMING.sub(" ", without_context(text))
     return bare if len(bare.split()) >= 3 else text
 
 

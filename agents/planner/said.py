@@ -21,6 +21,7 @@ from agents.text import (
     parse_int,
     parse_s3_uri,
     tokenize,
+    without_context,
 )
 
 #: Words that are never names, whatever cue precedes them.
@@ -125,7 +126,8 @@ class Said:
         return [
             n.text
             for n in self.names
-            if n.before in {"called", "named", "name:"} or (n.before == "it" and n.cue2 in {"call", "name"})
+            if n.before in {"called", "named", "name:", "labelled", "labeled", "titled"}
+            or (n.before == "it" and n.cue2 in {"call", "name", "label"})
         ]
 
     def after_words(self, cues: set[str], *, strict: bool = True) -> list[str]:
@@ -150,6 +152,13 @@ class Said:
     @cached_property
     def minutes(self) -> int | None:
         return parse_duration_minutes(self.text)
+
+    @cached_property
+    def action(self) -> Said:
+        """What is asked, without the story before it: a delete takes its keys from here only
+        ("somebody uploaded orders.csv three times. drop the copies" never drops orders.csv)."""
+        bare = without_context(self.text)
+        return self if bare == self.text else Said.of(bare)
 
     @cached_property
     def globs(self) -> list[str]:

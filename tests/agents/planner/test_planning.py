@@ -163,6 +163,15 @@ def test_named_files_to_keep_are_never_in_a_delete() -> None:
     assert planned == [("delete_objects", {"bucket": "ledger-7", "keys": ["a1.csv", "a2.csv"]})]
 
 
+def test_the_story_before_a_request_explains_it_but_is_no_step_of_its_own() -> None:
+    task = "someone uploaded ledger.csv to books-3 twice. delete ledger-dup.csv, keep the original"
+    assert steps(task, STORAGE)[0] == [("delete_objects", {"bucket": "books-3", "keys": ["ledger-dup.csv"]})]
+    task = "I reworked the scorer pipeline. push ./scorer.py as its new version, labelled may-fix"
+    assert steps(task, PIPELINES)[0] == [
+        ("upload_pipeline_version", {"path": "./scorer.py", "pipeline": "scorer", "version_name": "may-fix"})
+    ]
+
+
 def test_a_duration_said_as_the_schemas_limit_or_as_the_next_day() -> None:
     longest = steps("share link for s3://hand-off/kit.zip valid as long as allowed", STORAGE)[0]
     assert longest == [("presign_url", {"bucket": "hand-off", "key": "kit.zip", "expires_minutes": 10080})]
