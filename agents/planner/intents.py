@@ -31,7 +31,7 @@ from agents.text import has_file_extension, is_identifier_like, tokenize, withou
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"
 #: Bump when the features or the model change: cached models of another version are refitted.
-VERSION = 1
+VERSION = 2
 
 #: Politeness and framing around the request proper ("Hello! Would you be so kind as to ...",
 #: "before the demo I need ..."): they carry no intent and pull requests towards greetings.
@@ -52,6 +52,20 @@ def core(text: str) -> str:
     version"), unless that is all there is ("hi, what can you do?")."""
     bare = _FRAMING.sub(" ", without_context(text))
     return bare if len(bare.split()) >= 3 else text
+
+
+#: A question about how things are ("was versioning ever on?", "is anything running?") wants a
+#: tool that reads, a command one that changes: the mood is a feature of its own (`ASKS`).
+_QUESTION = re.compile(
+    r"^\W*(?:is|are|was|were|does|did|has|have|had|what|what'?s|which|who|whose|how|when|where|whether|any|anything|"
+    r"do (?:we|i|you|they))\b|\?\W*$|\b(?:tell me|know|check|see|wondering) (?:if|whether)\b",
+    re.I,
+)
+ASKS = "moodquestion"
+
+
+def asks(text: str) -> bool:
+    return _QUESTION.search(text.strip()) is not None
 
 
 def masked(text: str) -> str:
@@ -150,7 +164,9 @@ class Intents:
         return close[0] if close else word
 
     def _prepared(self, text: str) -> str:
-        return _WORDS.sub(lambda m: self._spelled(m.group(0)), masked(core(text)).lower())
+        bare = core(text)
+        words = _WORDS.sub(lambda m: self._spelled(m.group(0)), masked(bare).lower())
+        return f"{ASKS} {words}" if asks(bare) else words
 
     def _vector(self, text: str) -> tuple[list[int], Any]:
         """The request's TF-IDF vector, as the fitted vectorizers make it: (columns, weights)."""
