@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from agents.text import is_context, split_clauses
+from agents.text import is_context, is_prohibition, split_clauses
 
 if TYPE_CHECKING:
     from agents.registry import Specialist
@@ -78,6 +78,9 @@ def clauses_of(text: str) -> list[str]:
     out: list[str] = []
     context: list[str] = []
     for clause in split_clauses(text) or [text]:
+        if is_prohibition(clause) and out:  # "upload it, don't run it yet": a limit on the clause before
+            out[-1] = f"{out[-1]}. {clause}"
+            continue
         if is_context(clause):
             context.append(clause)
             continue

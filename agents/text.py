@@ -125,7 +125,7 @@ _ALWAYS_SPLIT = re.compile(
     re.IGNORECASE,
 )
 # After ", and" these begin a new clause; anything else is taken to continue a list ("a, b, and c").
-_CLAUSE_STARTERS = r"(?:i|we|you|it|please|pls|also|maybe|lastly|afterwards|can|could)\b"
+_CLAUSE_STARTERS = r"(?:i|we|you|it|please|pls|also|maybe|lastly|afterwards|can|could|which|what|how)\b"
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)|\s*;\s*|\n+")
 
 
@@ -143,8 +143,15 @@ _PAST = r"(?:\w{3,}ed|made|wrote|ran|put|got|did|built|sent|forgot|took|left|fou
 _CONTEXT = re.compile(
     rf"^\s*(?:so\s+|well\s+|ok\s+|okay\s+)?{_SUBJECT}(?:'ve|'d|\s+have|\s+has|\s+had|\s+just|\s+accidentally|"
     rf"\s+already|\s+finally|\s+also|\s+mistakenly)*\s+{_PAST}\b|"
-    rf"^\s*{_SUBJECT}\s+(?:is|are|'s)\s+(?:now\s+)?(?:done|finished|over|complete|completed|ready)\b",
+    rf"^\s*{_SUBJECT}\s+(?:is|are|'s)\s+(?:now\s+)?(?:done|finished|over|complete|completed|ready)\b|"
+    rf"^\s*(?:i'm|i am|we're|we are)\s+(?:\w+ly\s+)?\w+ing\b",  # "we're decommissioning x on friday"
     re.IGNORECASE,
+)
+#: "don't run it yet", "no need to wait": what not to do is a limit on the request, not a request.
+_PROHIBITION = re.compile(r"^\s*(?:but\s+|and\s+)?(?:don'?t|do not|never|no need to|there'?s no need to)\b", re.I)
+_GREETING = re.compile(
+    r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you|many thanks|cheers)\b[\w\s,!.]{0,20}$",
+    re.I,
 )
 _ASKING = re.compile(r"\?|\b(?:please|pls|can you|could you|would you|i need|we need|i want|we want|let'?s)\b", re.I)
 
@@ -154,15 +161,23 @@ def is_context(clause: str) -> bool:
     return _CONTEXT.search(clause) is not None and _ASKING.search(clause) is None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])\s+|,\s+so\s+(?!that\b)|,\s+(?=(?:but\s+)?(?:don'?t|do not|never|no need|there'?s no need)\b)", re.I
+)
+
+
+def is_prohibition(clause: str) -> bool:
+    return _PROHIBITION.search(clause) is not None
 
 
 def without_context(text: str) -> str:
-    """The request without the story told before it ("I tweaked x. push it as a new version")."""
-    sentences = _SENTENCE_END.split(text)
-    while len(sentences) > 1 and is_context(sentences[0]):
-        sentences = sentences[1:]
-    return " ".join(sentences)
+    """The request proper: without the story told before it ("I tweaked x. push it as a new
+    version"), greetings, or what not to do ("... don't run it yet")."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    kept = [s for s in sentences if not _GREETING.search(s) and not is_prohibition(s)] or sentences
+    while len(kept) > 1 and is_context(kept[0]):
+        kept = kept[1:]
+    return " ".join(kept)
 
 
 def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:

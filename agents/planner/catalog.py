@@ -40,6 +40,10 @@ class Tool:
     args: tuple[Arg, ...]
 
     @property
+    def kinds(self) -> set[str]:
+        return {a.kind for a in self.args if a.kind}
+
+    @property
     def args_names(self) -> set[str]:
         return {a.name for a in self.args}
 

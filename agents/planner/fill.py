@@ -83,7 +83,12 @@ def _bucket(s: Slots, arg: Arg) -> Any:
         fresh = said.called() + said.after_words(_NEW_NAME) + said.identifiers + named
         return next((n.lower() for n in fresh if bucket_like(n)), None)
     idents = [n for n in said.identifiers if bucket_like(n) and not has_file_extension(n) and n not in to]
-    pools = {"dst": [to, named, known], "src": [frm, named, known, idents]}.get(role, [named, known, idents, to, frm])
+    # "from x" is a source for sure; "in x" may be either end ("place a copy in x"), so it comes later.
+    surely_from = [n for n in said.after_words(_FROM, strict=False) if bucket_like(n) and not has_file_extension(n)]
+    where = [n for n in said.after_words({"in", "inside", "within"}, strict=False) if bucket_like(n)]  # "in lakehouse"
+    pools = {"dst": [to, named, known], "src": [surely_from, named, frm, known, idents]}.get(
+        role, [named, known, where, idents, to, frm]
+    )
     for pool in pools:
         if pool:
             return pool[0].lower() if role != "dst" or len(pool) == 1 else pool[-1].lower()
@@ -128,7 +133,7 @@ def _key(s: Slots, arg: Arg) -> Any:
         if uri is not None and uri[1].endswith("/") and s.args.get("local_path"):
             return uri[1] + posixpath.basename(str(s.args["local_path"]).rstrip("/"))
         named = [n for n in said.after_words({"as"}, strict=False) if n not in used]
-        as_path = [t.text for t in said.paths if said.tokens[t.index - 1].lower == "as"] if said.paths else []
+        as_path = [t.text for t in said.paths if said.tokens[t.index - 1].lower in {"as", "key"}]
         return (as_path or named or [None])[0]
     if role == "dst":
         to = [t.text for t in said.paths if t.index and said.tokens[t.index - 1].lower in _TO | _NEW_NAME]
@@ -256,19 +261,22 @@ def _experiment(s: Slots, arg: Arg) -> Any:
 
 
 def _name(s: Slots, arg: Arg) -> Any:
+    """A new name. What it names is the tool's object (create_experiment: an experiment), so
+    "experiment churn-q3" or "as pipeline cleaner-2" are read the same way for any such tool."""
     said = s.said
     if arg.name == "version_name":
         pool = said.called() + said.after_words({"name", "named", "called"}) + said.near({"version"}, plain_after=False)
         plain = {n.text for n in said.names if n.plain}
         return next((p for p in pool if p.lower() not in {"new", "latest"} and p not in plain), None)
-    pool = said.after_words({"called", "named", "name"}, strict=False)
-    if s.tool.name == "create_experiment":
-        pool += said.near({"experiment"}) + said.identifiers + said.after_words({"for"}, strict=False)
-    if s.tool.name == "upload_pipeline":
-        pool += [n for n in said.after_words({"as"}, strict=False) if not _PIPELINE_FILE.search(n)]
     if arg.name == "run_name":
-        pool = [p for p in said.called() if p.lower() not in s.memory.pipelines]
-    return pool[0] if pool else None
+        return next((p for p in said.called() if p.lower() not in s.memory.pipelines), None)
+    noun = s.tool.name.rsplit("_", 1)[-1]
+    files = {str(v) for v in s.args.values()}
+    pool = said.after_words({"called", "named", "name"}, strict=False) + said.near({noun}, plain_after=False)
+    pool += [n for n in said.after_words({"as"}, strict=False) if not _PIPELINE_FILE.search(n)]
+    if not {"pipeline_file", "local_path"} & s.tool.kinds:  # nothing else to name it by: any identifier
+        pool += said.identifiers + said.after_words({"for"}, strict=False)
+    return next((p for p in pool if p not in files), None)
 
 
 def _text(s: Slots, arg: Arg) -> Any:
@@ -321,6 +329,10 @@ _FORCE = re.compile(
     r"\b(force|everything|all of it|even if|non-?empty|contents?|including|with all|and all|together with|"
     r"whatever is|what'?s (?:still )?in)\b"
 )
+_ONE_LEVEL = re.compile(
+    r"\b(top[- ]level|one level|first level|don'?t expand|not recursive(?:ly)?|non-?recursive|just the folders|"
+    r"only the folders|without (?:going into|expanding) (?:sub-?folders|folders))\b"
+)
 _MERGE = re.compile(r"\b(add|also|keep|append|merge|as well|additional)\b")
 
 
@@ -332,6 +344,8 @@ def _flag(s: Slots, arg: Arg) -> Any:
         return True if _FORCE.search(low) else None
     if arg.name == "replace":
         return False if _MERGE.search(low) else None
+    if arg.name == "recursive":
+        return False if _ONE_LEVEL.search(low) else None
     return None
 
 

@@ -31,6 +31,9 @@ WANTS_RESULT = re.compile(
 )
 #: "same again", "rerun it with...": the last submitted run is the base.
 AGAIN = re.compile(r"\b(again|same|re-?run|rerun|repeat|one more)\b", re.I)
+_NO_WAIT = re.compile(
+    r"\b(no need to wait|don'?t (?:need to )?wait|do not wait|without waiting|fire and forget)\b", re.I
+)
 _RUNNING = re.compile(r"\b(running|still going|in progress|whatever is|what'?s running|currently|active)\b", re.I)
 _PARAMS = re.compile(r"\d|=|s3a?://|\.(?:csv|json|parquet|txt)\b|\b(?:with|on|using|without)\b", re.I)
 
@@ -153,7 +156,7 @@ BEFORE: list[Before] = [
 AFTER: list[After] = [
     After(
         "submit_run",
-        lambda said, task: WANTS_RESULT.search(task) is not None,
+        lambda said, task: WANTS_RESULT.search(task) is not None and _NO_WAIT.search(task) is None,
         "wait_for_run",
         lambda data: {"run": data["run_id"]} if data.get("run_id") else None,
     ),

@@ -159,6 +159,9 @@ class Intents:
         """A misspelt word as the example word it is closest to ("uplod" -> "upload")."""
         if len(word) < 4 or word in self._known or not word.isalpha():
             return word
+        swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+        if (known := next((w for w in swapped if w in self._known), None)) is not None:
+            return known  # two letters swapped: "mvoe", "trian"
         near = [w for w in self._by_start.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
         close = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
         return close[0] if close else word

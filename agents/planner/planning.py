@@ -121,6 +121,8 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> str:
     Candidates come best first: close ones, then (only reached when none of those can be filled)
     wider ones, so "what's in it?" lists the bucket in play when no object is.
     """
+    if said.refers_back and memory.key:  # "delete it" after an object was in play: the object, not its bucket
+        candidates = sorted(candidates, key=lambda t: not {"object_key", "key_list"} & tools()[t].kinds)
     for tool in candidates:
         try:
             fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))

@@ -172,6 +172,33 @@ def test_the_story_before_a_request_explains_it_but_is_no_step_of_its_own() -> N
     ]
 
 
+def test_what_not_to_do_limits_the_request_instead_of_becoming_a_step() -> None:
+    planned, p = steps("start iris with 15 trees, no need to wait for it to finish", PIPELINES)
+    assert [t for t, _ in planned] == ["get_pipeline"] and p.pending
+    done = [Executed("get_pipeline", {"pipeline": "iris"}, True, IRIS, None)]
+    done.append(Executed("submit_run", {}, True, {"run_id": "r-9"}, None))
+    planned, p = steps("start iris with 15 trees, no need to wait for it to finish", PIPELINES, done=done)
+    assert [t for t, _ in planned] == ["get_pipeline", "submit_run"] and not p.pending  # no wait_for_run
+    planned, _ = steps("register ./flows/clean.py as pipeline cleaner-2. don't run it yet", PIPELINES)
+    assert planned == [("upload_pipeline", {"path": "./flows/clean.py", "name": "cleaner-2"})]
+
+
+def test_greetings_and_the_situation_around_a_request_are_not_read_as_names() -> None:
+    task = "Good morning. We're retiring old-dumps this week, so shift s3://old-dumps/a/b.csv over to new-dumps"
+    assert steps(task, STORAGE)[0] == [
+        ("move_object", {"src_bucket": "old-dumps", "src_key": "a/b.csv", "dst_bucket": "new-dumps"})
+    ]
+    listing = steps("just the top-level folders in warehouse-7, don't expand everything", STORAGE)[0]
+    assert listing == [("list_objects", {"bucket": "warehouse-7", "recursive": False})]
+
+
+def test_a_copy_reads_the_source_from_the_bucket_named_and_the_target_from_in() -> None:
+    task = "the file q3/plan.csv sits in the finance-shared bucket; please place a copy of it in board-inbox"
+    assert steps(task, STORAGE)[0] == [
+        ("copy_object", {"src_bucket": "finance-shared", "src_key": "q3/plan.csv", "dst_bucket": "board-inbox"})
+    ]
+
+
 def test_a_duration_said_as_the_schemas_limit_or_as_the_next_day() -> None:
     longest = steps("share link for s3://hand-off/kit.zip valid as long as allowed", STORAGE)[0]
     assert longest == [("presign_url", {"bucket": "hand-off", "key": "kit.zip", "expires_minutes": 10080})]
