@@ -162,8 +162,24 @@ def is_context(clause: str) -> bool:
 
 
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?;])\s+|,\s+so\s+(?!that\b)|,\s+(?=(?:but\s+)?(?:don'?t|do not|never|no need|there'?s no need)\b)", re.I
+    r"(?<=[.!?;])\s+|,\s+(?=(?:but\s+)?(?:don'?t|do not|never|no need|there'?s no need)\b)", re.I
 )
+_SO = re.compile(r",?\s+so\s+(?!far\b)", re.I)
+#: "..., so the pipeline picks it up", "so nobody touches prod": why, not what.
+_PURPOSE = re.compile(
+    r"(?:that|the|a|an|nobody|no one|everyone|everybody|people|others|i|we|you|they|he|she|it|my|our|their)\b", re.I
+)
+
+
+def _purpose_or_situation(sentence: str) -> str:
+    """ "we're retiring x, so move y": the request follows "so"; "move y, so the pipeline picks it
+    up": the request comes before it, the rest is why."""
+    head, *tail = _SO.split(sentence, maxsplit=1)
+    if not tail:
+        return sentence
+    if is_context(head):
+        return tail[0]
+    return head if _PURPOSE.match(tail[0]) else sentence
 
 
 def is_prohibition(clause: str) -> bool:
@@ -173,7 +189,7 @@ def is_prohibition(clause: str) -> bool:
 def without_context(text: str) -> str:
     """The request proper: without the story told before it ("I tweaked x. push it as a new
     version"), greetings, or what not to do ("... don't run it yet")."""
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    sentences = [_purpose_or_situation(s) for s in _SENTENCE_END.split(text) if s.strip()]
     kept = [s for s in sentences if not _GREETING.search(s) and not is_prohibition(s)] or sentences
     while len(kept) > 1 and is_context(kept[0]):
         kept = kept[1:]

@@ -31,7 +31,7 @@ from agents.text import has_file_extension, is_identifier_like, tokenize, withou
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"
 #: Bump when the features or the model change: cached models of another version are refitted.
-VERSION = 2
+VERSION = 4
 
 #: Politeness and framing around the request proper ("Hello! Would you be so kind as to ...",
 #: "before the demo I need ..."): they carry no intent and pull requests towards greetings.
@@ -62,6 +62,10 @@ _QUESTION = re.compile(
     re.I,
 )
 ASKS = "moodquestion"
+#: "on the pipelines server", "the kfp side": where, not what ("pipelines" is not a request to list them).
+_SYSTEM = re.compile(r"\b(?:pipelines?|kfp|kubeflow)\s+(?:server|side|cluster|ui|instance|backend|deployment)\b", re.I)
+#: The words names are masked to: never "corrected" into English ("somename" is not "someone").
+MASKS = frozenset({"sthreeuri", "keyvalue", "codefile", "filename", "foldername", "somename", ASKS})
 
 
 def asks(text: str) -> bool:
@@ -157,7 +161,7 @@ class Intents:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process (catalog.intents())
     def _spelled(self, word: str) -> str:
         """A misspelt word as the example word it is closest to ("uplod" -> "upload")."""
-        if len(word) < 4 or word in self._known or not word.isalpha():
+        if len(word) < 4 or word in self._known or word in MASKS or not word.isalpha():
             return word
         swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
         if (known := next((w for w in swapped if w in self._known), None)) is not None:
@@ -167,7 +171,7 @@ class Intents:
         return close[0] if close else word
 
     def _prepared(self, text: str) -> str:
-        bare = core(text)
+        bare = _SYSTEM.sub("kubeflow", core(text))
         words = _WORDS.sub(lambda m: self._spelled(m.group(0)), masked(bare).lower())
         return f"{ASKS} {words}" if asks(bare) else words
 

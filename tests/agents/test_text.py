@@ -7,6 +7,7 @@ import pytest
 from agents.text import (
     extract_key_values,
     has_file_extension,
+    is_context,
     is_identifier_like,
     is_valid_bucket_name,
     looks_like_path,
@@ -16,6 +17,7 @@ from agents.text import (
     parse_s3_uri,
     split_clauses,
     tokenize,
+    without_context,
 )
 
 
@@ -154,3 +156,35 @@ def test_key_values() -> None:
     assert pairs == {"team": "ml", "stage": "dev", "owner": "a b"}
     assert "team" not in rest and "s3://x/y" in rest
     assert extract_key_values("note: nothing here")[0] == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "request_proper"),
+    [
+        # The story before a request, greetings and thanks around it.
+        ("I reworked the scorer. push ./s.py as its new version", "push ./s.py as its new version"),
+        ("Good morning. delete x.csv from b1. Thanks!", "delete x.csv from b1."),
+        # The situation before "so" / the purpose after it.
+        ("we're retiring old-dumps, so move a.csv to new-dumps", "move a.csv to new-dumps"),
+        ("move a.csv to new-dumps, so the nightly job picks it up", "move a.csv to new-dumps"),
+        ("I need a.csv tagged, so set its stage to ok", "I need a.csv tagged, so set its stage to ok"),
+        # What not to do limits the request; it is not one.
+        ("register ./f.py as pipeline f1. don't run it yet", "register ./f.py as pipeline f1."),
+        ("start iris, no need to wait for it", "start iris"),
+        # Nothing but a story stays as it is: there is nothing else to read.
+        ("I uploaded a.csv yesterday", "I uploaded a.csv yesterday"),
+    ],
+)
+def test_the_request_proper_is_read_without_story_greetings_or_limits(text: str, request_proper: str) -> None:
+    assert without_context(text) == request_proper
+
+
+def test_a_story_clause_travels_with_the_request_it_explains() -> None:
+    from agents.fastroute import clauses_of
+
+    assert clauses_of("batch-9 is done. move in/b9.csv to done/ in etl-1, then list etl-1") == [
+        "batch-9 is done. move in/b9.csv to done/ in etl-1",
+        "list etl-1",
+    ]
+    assert is_context("somebody uploaded x.csv twice") and not is_context("upload x.csv twice")
+    assert not is_context("I uploaded x.csv, can you tag it?")  # asks for something

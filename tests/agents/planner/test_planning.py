@@ -256,3 +256,10 @@ def test_a_new_tool_is_planned_from_its_examples_and_slot_kinds_alone(monkeypatc
         monkeypatch.undo()
         catalog.tools.cache_clear()
         catalog.intents.cache_clear()
+
+
+def test_names_stay_masked_and_the_system_is_a_place_not_a_request() -> None:
+    prepared = catalog.intents()._prepared("wipe teh bucket called qa-cache-7")
+    assert "somename" in prepared and "someone" not in prepared  # a mask is never "corrected"
+    planned, p = steps("cancel whatever is still going on the kfp server", PIPELINES)
+    assert planned == [("list_runs", {"state": "RUNNING", "limit": 5})] and p.pending
