@@ -311,12 +311,15 @@ class Token:
 
 
 def _strip_token(raw: str) -> str:
-    token = raw.strip('()[]{}<>,;!?"')
-    token = token.rstrip(":")
-    # A trailing "." ends a sentence unless the token is a bare relative path marker.
-    while token.endswith(".") and token not in {".", ".."} and not token.endswith("/."):
-        token = token[:-1]
-    return token.strip("'")
+    token = raw
+    while True:  # "bucket).", "(x.csv," : sentence and bracket punctuation in any order
+        before = token
+        token = token.strip('()[]{}<>,;!?"').rstrip(":")
+        # A trailing "." ends a sentence unless the token is a bare relative path marker.
+        while token.endswith(".") and token not in {".", ".."} and not token.endswith("/."):
+            token = token[:-1]
+        if token == before:
+            return token.strip("'")
 
 
 def tokenize(text: str) -> list[Token]:

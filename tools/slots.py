@@ -43,15 +43,28 @@ SlotKind = Literal[
 
 @dataclass(frozen=True)
 class Slot:
-    """Field metadata naming the kind of value an argument takes: `Annotated[str, Slot("run")]`."""
+    """Field metadata naming the kind of value an argument takes: `Annotated[str, Slot("run")]`.
+
+    `role` says which end of a transfer the value is when the argument's name does not (upload's
+    `local_path` is the source, its `bucket` the destination: "put x *into* b"); `new` marks a
+    name the user chooses rather than one that exists (create_bucket's bucket: "call it x").
+    """
 
     kind: SlotKind
+    role: Literal["", "src", "dst"] = ""
+    new: bool = False
+
+
+def slot_meta(field: FieldInfo) -> Slot | None:
+    """The Slot declared on a pydantic field, or None when it declares none."""
+    # The last one wins, as with other pydantic metadata (an alias's Slot can be narrowed).
+    for meta in reversed(field.metadata):
+        if isinstance(meta, Slot):
+            return meta
+    return None
 
 
 def slot_of(field: FieldInfo) -> SlotKind | None:
     """The slot kind declared on a pydantic field, or None when it declares none."""
-    # The last one wins, as with other pydantic metadata (an alias's Slot can be narrowed).
-    for meta in reversed(field.metadata):
-        if isinstance(meta, Slot):
-            return meta.kind
-    return None
+    meta = slot_meta(field)
+    return meta.kind if meta else None

@@ -17,7 +17,7 @@ from pydantic.fields import FieldInfo
 
 from agents.planner.intents import NOBODY, Intents, Ranked
 from tools.base import ToolSpec
-from tools.slots import SlotKind, slot_of
+from tools.slots import SlotKind, slot_meta
 
 __all__ = ["NOBODY", "Arg", "Intents", "Ranked", "Tool", "intents", "owner_of", "specs", "tools"]
 
@@ -30,6 +30,10 @@ class Arg:
     default: Any
     #: The schema's upper bound, for "as long as allowed" / "the maximum".
     maximum: float | None = None
+    #: Which end of a transfer: declared on the slot, else read from the name (src_bucket, dst_key).
+    role: str = ""
+    #: A name the user chooses (create_bucket's bucket), not one that exists.
+    new: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,17 +57,16 @@ class Tool:
 
 def _tool(spec: ToolSpec[Any, Any], owner: str) -> Tool:
     fields = spec.args_schema.model_fields
-    args = tuple(
-        Arg(
-            name,
-            slot_of(f),
-            f.is_required(),
-            None if f.is_required() else f.get_default(call_default_factory=True),
-            _maximum(f),
-        )
-        for name, f in fields.items()
-    )
+    args = tuple(_arg(name, f) for name, f in fields.items())
     return Tool(spec.name, owner, spec.mutating, args)
+
+
+def _arg(name: str, field: FieldInfo) -> Arg:
+    slot = slot_meta(field)
+    role = slot.role if slot and slot.role else name.split("_", 1)[0] if name.startswith(("src_", "dst_")) else ""
+    default = None if field.is_required() else field.get_default(call_default_factory=True)
+    kind = slot.kind if slot else None
+    return Arg(name, kind, field.is_required(), default, _maximum(field), role, bool(slot and slot.new))
 
 
 def _maximum(field: FieldInfo) -> float | None:

@@ -36,7 +36,12 @@ class Slots:
     args: dict[str, Any] = field(default_factory=dict)
 
     def role(self, arg: Arg) -> str:
-        return "src" if arg.name.startswith("src_") else "dst" if arg.name.startswith("dst_") else ""
+        return arg.role
+
+    @property
+    def local_source(self) -> bool:
+        """The tool sends a local file somewhere (upload): its object key and bucket are the destination."""
+        return any(a.kind == "local_path" and a.role == "src" for a in self.tool.args)
 
 
 _TO = {"to", "into", "onto", "in", "inside", "under"}
@@ -60,15 +65,15 @@ def _pick_uri(s: Slots, role: str) -> tuple[str, str] | None:
     uris = _uri_roles(s)
     if not uris:
         return None
+    if role == "dst" and s.local_source:  # "upload x.csv s3://b/k": the one URI is where it goes
+        return uris[-1][0], uris[-1][1]
     if role == "dst":
         after_to = [u for u in uris if u[2] in _TO]
         pick = after_to[-1] if after_to else (uris[1] if len(uris) > 1 else None)
         return (pick[0], pick[1]) if pick else None
-    if role == "src" or s.tool.name != "upload":
-        not_to = [u for u in uris if u[2] not in _TO] if role == "src" else uris
-        pick = (not_to or uris)[0]
-        return pick[0], pick[1]
-    return uris[-1][0], uris[-1][1]
+    not_to = [u for u in uris if u[2] not in _TO] if role == "src" else uris
+    pick = (not_to or uris)[0]
+    return pick[0], pick[1]
 
 
 def _bucket(s: Slots, arg: Arg) -> Any:
@@ -79,14 +84,15 @@ def _bucket(s: Slots, arg: Arg) -> Any:
     known = [n.text.lower() for n in said.names if n.text.lower() in s.memory.buckets]
     to = [n for n in said.after_words(_TO, strict=False) if bucket_like(n) and not has_file_extension(n)]
     frm = [n for n in said.after_words(_FROM | _AT, strict=False) if bucket_like(n) and not has_file_extension(n)]
-    if s.tool.name == "create_bucket":
+    if arg.new:
         fresh = said.called() + said.after_words(_NEW_NAME) + said.identifiers + named
         return next((n.lower() for n in fresh if bucket_like(n)), None)
     idents = [n for n in said.identifiers if bucket_like(n) and not has_file_extension(n) and n not in to]
     # "from x" is a source for sure; "in x" may be either end ("place a copy in x"), so it comes later.
     surely_from = [n for n in said.after_words(_FROM, strict=False) if bucket_like(n) and not has_file_extension(n)]
     where = [n for n in said.after_words({"in", "inside", "within"}, strict=False) if bucket_like(n)]  # "in lakehouse"
-    pools = {"dst": [to, named, known], "src": [surely_from, named, frm, known, idents]}.get(
+    to_named = [n for n in to if not _plain(said, n)]  # "to raw-2" is surer than "in advance"
+    pools = {"dst": [to_named, named, to, known], "src": [surely_from, named, frm, known, idents]}.get(
         role, [named, known, where, idents, to, frm]
     )
     for pool in pools:
@@ -97,6 +103,10 @@ def _bucket(s: Slots, arg: Arg) -> Any:
     if role != "dst" and (split := _bucket_in_path(s)) is not None:
         return split[0]
     return s.memory.bucket
+
+
+def _plain(said: Said, name: str) -> bool:
+    return any(n.plain for n in said.names if n.text == name)
 
 
 def _bucket_in_path(s: Slots) -> tuple[str, str] | None:
@@ -124,12 +134,12 @@ def _key(s: Slots, arg: Arg) -> Any:
             return None
         return uri[1]
     files = [t.text for t in said.paths if "/" not in t.text and has_file_extension(t.text)]
-    if uri is not None and uri[1].endswith("/") and files and s.tool.name != "upload":
+    if uri is not None and uri[1].endswith("/") and files and not s.local_source:
         return uri[1] + files[0]  # "best.ckpt from s3://exp/checkpoints/"
     paths = [t.text for t in said.paths if not t.text.startswith(("./", "~/", "../"))]
     used = {str(v) for v in s.args.values()}
     paths = [p for p in paths if p not in used and not p.endswith("/")]
-    if s.tool.name == "upload":
+    if s.local_source:
         if uri is not None and uri[1].endswith("/") and s.args.get("local_path"):
             return uri[1] + posixpath.basename(str(s.args["local_path"]).rstrip("/"))
         named = [n for n in said.after_words({"as"}, strict=False) if n not in used]
@@ -181,7 +191,8 @@ def _keys(s: Slots, arg: Arg) -> Any:
 def _prefix(s: Slots, arg: Arg) -> Any:
     said = s.said
     for _bucket_name, key, _before in _uri_roles(s):
-        if key.endswith("/") or (key and s.tool.name == "list_objects"):
+        # A tool that takes no object key reads a URI's key as a prefix ("list s3://b/logs").
+        if key.endswith("/") or (key and not {"object_key", "key_list"} & s.tool.kinds):
             return key
     folders = [t.text for t in said.paths if t.text.endswith("/")]
     folders += [n.rstrip("/") + "/" for n in said.near({"folder", "prefix", "directory", "dir"})]
@@ -191,7 +202,7 @@ def _prefix(s: Slots, arg: Arg) -> Any:
 
 def _local_path(s: Slots, arg: Arg) -> Any:
     said = s.said
-    if s.tool.name == "upload":
+    if arg.role == "src":
         local = [t.text for t in said.paths]
         local += [n for n in said.identifiers if has_file_extension(n)]
         local += said.near({"folder", "directory", "dir"})
@@ -215,8 +226,6 @@ def _pipeline(s: Slots, arg: Arg) -> Any:
     for pool in (known, near, after, before, idents if arg.required else []):
         if pool:
             return pool[0]
-    if s.tool.name == "list_runs":
-        return None
     return s.memory.pipeline if arg.required else None
 
 

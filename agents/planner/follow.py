@@ -35,7 +35,6 @@ _NO_WAIT = re.compile(
     r"\b(no need to wait|don'?t (?:need to )?wait|do not wait|without waiting|fire and forget)\b", re.I
 )
 _RUNNING = re.compile(r"\b(running|still going|in progress|whatever is|what'?s running|currently|active)\b", re.I)
-_PARAMS = re.compile(r"\d|=|s3a?://|\.(?:csv|json|parquet|txt)\b|\b(?:with|on|using|without)\b", re.I)
 
 Args = dict[str, Any]
 Complete = Callable[[Args, Args, Said, ThreadMemory], Args]
@@ -133,9 +132,10 @@ def _nothing(said: Said, args: Args) -> Args:
 BEFORE: list[Before] = [
     Before("submit_run", _unnamed, "list_pipelines", _nothing, _pipeline_named, "pipeline"),
     Before("get_pipeline", _unnamed, "list_pipelines", _nothing, _pipeline_named, "pipeline"),
+    # Always read the inputs first: "40 trees" maps onto them, and a required one nobody gave is asked for.
     Before(
         "submit_run",
-        lambda s, a: bool(a.get("pipeline")) and _PARAMS.search(s.text) is not None,
+        lambda s, a: bool(a.get("pipeline")),
         "get_pipeline",
         lambda s, a: {"pipeline": a["pipeline"]},
         _parameters,

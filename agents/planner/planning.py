@@ -137,10 +137,10 @@ def _deferred(tool: str) -> set[str]:
 
 
 def _again(tool: str, said: Said, memory: ThreadMemory) -> dict[str, Any]:
-    """ "same again but with max depth 7": the last submitted pipeline, its parameters as the base."""
-    if tool == "submit_run" and AGAIN.search(said.low) and memory.pipeline:
-        return {"pipeline": memory.pipeline}
-    return {}
+    """ "same again but with max depth 7": the pipeline in play (its parameters are the base, follow.py)."""
+    if not AGAIN.search(said.low) or not memory.pipeline:
+        return {}
+    return {a.name: memory.pipeline for a in tools()[tool].args if a.kind == "pipeline" and a.required}
 
 
 def _step(b: _Builder, tool: str, said: Said, task: str) -> None:
@@ -150,8 +150,6 @@ def _step(b: _Builder, tool: str, said: Said, task: str) -> None:
         if before.tool == tool and before.step in b.allowed and before.when(said, args):
             args = before.complete(args, b.need(before.step, before.args(said, args)), said, b.memory)
     args = complete(spec, args)
-    if tool == "submit_run" and not any(s.tool == "get_pipeline" for s in b.steps) and AGAIN.search(said.low):
-        args = {**args, "parameters": {**b.memory.parameters, **args.get("parameters", {})}}
     done = b.add(tool, args)
     follow = [a for a in AFTER if a.tool == tool and a.step in b.allowed and a.when(said, task)]
     if follow and done is None:

@@ -188,3 +188,9 @@ def test_a_story_clause_travels_with_the_request_it_explains() -> None:
     ]
     assert is_context("somebody uploaded x.csv twice") and not is_context("upload x.csv twice")
     assert not is_context("I uploaded x.csv, can you tag it?")  # asks for something
+
+
+def test_brackets_and_sentence_ends_come_off_in_any_order() -> None:
+    assert [t.text for t in tokenize("(kept in the x-1 bucket). then (a.csv,")] == [
+        "kept", "in", "the", "x-1", "bucket", "then", "a.csv",
+    ]  # fmt: skip

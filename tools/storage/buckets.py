@@ -33,7 +33,7 @@ def list_buckets(args: ListBucketsArgs, ctx: StorageContext) -> dict[str, Any]:
 
 
 class CreateBucketArgs(StrictArgs):
-    bucket: Bucket = Field(
+    bucket: Annotated[Bucket, Slot("bucket", new=True)] = Field(
         description="Name of the new bucket: 3-63 chars of lowercase letters, digits, dots and hyphens, "
         "starting and ending with a letter or digit, e.g. 'training-data'."
     )

@@ -58,13 +58,13 @@ def content_type_for(name: str) -> str:
 
 
 class UploadArgs(StrictArgs):
-    local_path: Annotated[str, Slot("local_path")] = Field(
+    local_path: Annotated[str, Slot("local_path", role="src")] = Field(
         min_length=1,
         description="File or directory on this machine, e.g. 'data/train.csv' or './data'. Relative "
         "paths are relative to the working directory; directories are uploaded recursively.",
     )
-    bucket: Bucket
-    key: Annotated[str | None, Slot("object_key")] = Field(
+    bucket: Annotated[Bucket, Slot("bucket", role="dst")]
+    key: Annotated[str | None, Slot("object_key", role="dst")] = Field(
         default=None,
         description="Destination. For a file: the object key (default: the file name; ending in '/' "
         "puts the file in that folder). For a directory: the key prefix to upload under (default: the "
@@ -199,7 +199,7 @@ class DownloadArgs(StrictArgs):
         description="Object key to download, or a folder prefix ending in '/' (e.g. 'datasets/2024/') "
         "to download everything under it. A key with no exact object is treated as a folder."
     )
-    local_path: Annotated[str | None, Slot("local_path")] = Field(
+    local_path: Annotated[str | None, Slot("local_path", role="dst")] = Field(
         default=None,
         description="Where to write. One object: a file path, or a directory (existing, or ending in '/') "
         "to keep the object's file name; default: the working directory. A folder: the directory that "

@@ -263,3 +263,14 @@ def test_names_stay_masked_and_the_system_is_a_place_not_a_request() -> None:
     assert "somename" in prepared and "someone" not in prepared  # a mask is never "corrected"
     planned, p = steps("cancel whatever is still going on the kfp server", PIPELINES)
     assert planned == [("list_runs", {"state": "RUNNING", "limit": 5})] and p.pending
+
+
+def test_a_slot_declares_its_end_of_a_transfer_and_whether_it_is_a_new_name() -> None:
+    task = "Hello! please put ./notes.md into the docs-store bucket. Many thanks in advance."
+    assert steps(task, STORAGE)[0] == [("upload", {"local_path": "./notes.md", "bucket": "docs-store"})]
+    upload = catalog.tools()["upload"]
+    assert (upload.arg("local_path").role, upload.arg("bucket").role) == ("src", "dst")  # type: ignore[union-attr]
+    assert catalog.tools()["create_bucket"].arg("bucket").new  # type: ignore[union-attr]
+    assert steps("bucket for the q4 numbers please, call it q4-numbers", STORAGE)[0] == [
+        ("create_bucket", {"bucket": "q4-numbers"})
+    ]
