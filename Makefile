@@ -22,7 +22,7 @@ chat: $(STAMP)
 # safety violation (see evals/README.md).
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 	$(VENV)/bin/swarmops eval --jobs 2 --baseline evals/baseline.json --out .eval-out
 
 eval: $(STAMP)

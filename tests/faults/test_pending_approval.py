@@ -70,7 +70,7 @@ def test_ctrl_c_at_the_prompt_keeps_the_change_pending_and_a_later_yes_approves_
     term = Terminal(["ask", "--thread", "t1", "create a bucket called later-bucket"], tmp_path, s3_endpoint)
     term.read_until(PROMPT)
     term.proc.send_signal(signal.SIGINT)
-    assert term.finish(timeout=10) == 130, term.seen.decode(errors="replace")
+    assert term.finish(timeout=30) == 130, term.seen.decode(errors="replace")
     assert not bucket_exists(s3_endpoint, "later-bucket")
 
     again = swarmops(["ask", "--thread", "t1", "what was that?"], tmp_path, s3_endpoint)
@@ -90,7 +90,7 @@ def test_a_typed_no_rejects_the_pending_change_and_it_is_gone(tmp_path: Path, s3
     term = Terminal(["ask", "--thread", "t2", "create a bucket called never-bucket"], tmp_path, s3_endpoint)
     term.read_until(PROMPT)
     term.proc.send_signal(signal.SIGINT)
-    assert term.finish(timeout=10) == 130
+    assert term.finish(timeout=30) == 130
 
     rejected = swarmops(["ask", "--thread", "t2", "reject"], tmp_path, s3_endpoint)
     assert "rejected" in rejected.stdout, rejected.stdout
@@ -116,7 +116,7 @@ def test_reopening_a_thread_in_plain_chat_shows_the_pending_change_first(tmp_pat
     term = Terminal(["ask", "--thread", "t3", "create a bucket called chat-bucket"], tmp_path, s3_endpoint)
     term.read_until(PROMPT)
     term.proc.send_signal(signal.SIGINT)
-    assert term.finish(timeout=10) == 130
+    assert term.finish(timeout=30) == 130
 
     chat = Terminal(["chat", "--plain", "--thread", "t3"], tmp_path, s3_endpoint)
     shown = chat.read_until(PROMPT)
