@@ -115,8 +115,9 @@ def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool
     return close + further if wide else close
 
 
-def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> str:
-    """The first candidate whose required arguments the request (or memory) supplies; else the best.
+def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[str, dict[str, Any] | None]:
+    """The first candidate whose required arguments the request (or memory) supplies, with them;
+    else the best candidate and None (filling it again then asks for what is missing).
 
     Candidates come best first: close ones, then (only reached when none of those can be filled)
     wider ones, so "what's in it?" lists the bucket in play when no object is.
@@ -125,11 +126,10 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> str:
         candidates = sorted(candidates, key=lambda t: not {"object_key", "key_list"} & tools()[t].kinds)
     for tool in candidates:
         try:
-            fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
+            return tool, fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
         except Ask:
             continue
-        return tool
-    return candidates[0]
+    return candidates[0], None
 
 
 def _deferred(tool: str) -> set[str]:
@@ -143,9 +143,10 @@ def _again(tool: str, said: Said, memory: ThreadMemory) -> dict[str, Any]:
     return {a.name: memory.pipeline for a in tools()[tool].args if a.kind == "pipeline" and a.required}
 
 
-def _step(b: _Builder, tool: str, said: Said, task: str) -> None:
+def _step(b: _Builder, tool: str, args: dict[str, Any] | None, said: Said, task: str) -> None:
     spec = tools()[tool]
-    args = fill(spec, said, b.memory, _again(tool, said, b.memory), defer=_deferred(tool))
+    if args is None:  # raises Ask: the question for what is missing
+        args = fill(spec, said, b.memory, _again(tool, said, b.memory), defer=_deferred(tool))
     for before in BEFORE:
         if before.tool == tool and before.step in b.allowed and before.when(said, args):
             args = before.complete(args, b.need(before.step, before.args(said, args)), said, b.memory)
@@ -185,11 +186,13 @@ def plan(task: str, allowed: set[str], memory: ThreadMemory, done: list[Executed
     try:
         for clause, candidates in picked:
             said = Said.of(clause)
-            tool = fillable(candidates, said, memory) if candidates else None
-            if tool is None or tool in b.declared:
-                continue  # not understood alone, or already planned as a declared step
+            if not candidates:
+                continue  # not understood alone
+            tool, args = fillable(candidates, said, memory)
+            if tool in b.declared:
+                continue  # already planned as a declared step
             b.intents.append(tool)
-            _step(b, tool, said, task)
+            _step(b, tool, args, said, task)
     except Ask as exc:
         return Plan(b.steps, question=exc.question, quiet=b.quiet, intents=b.intents)
     except _Pending:

@@ -96,7 +96,7 @@ def _owner(clause: str, available: list[str], floor: float = MIN_SCORE) -> str |
         return "docs"
     allowed = {t for t in _all_tools() if owner_of(t) in available}
     candidates = choose(clause, allowed, floor, wide=False)
-    return owner_of(fillable(candidates, Said.of(clause), ThreadMemory())) if candidates else None
+    return owner_of(fillable(candidates, Said.of(clause), ThreadMemory())[0]) if candidates else None
 
 
 def _all_tools() -> list[str]:

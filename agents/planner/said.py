@@ -7,6 +7,7 @@ token is a bucket after "to", a new name after "called" and a run after "run".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -64,9 +65,8 @@ class Said:
 
     @classmethod
     def of(cls, text: str) -> Said:
-        clean = normalize(text)
-        pairs, _rest = extract_key_values(clean)
-        return cls(clean, tokenize(clean), pairs)
+        """Read once per text: a turn's planning asks about the same clause several times."""
+        return _read(text)
 
     @cached_property
     def low(self) -> str:
@@ -201,6 +201,13 @@ _KEEP = re.compile(
 _DROP = re.compile(r"(?<!don't )(?<!dont )(?<!not )\b(delete|remove|wipe|drop|get rid|purge|erase|trash|nuke|clear)\b")
 _DETERMINERS = frozenset({"the", "my", "our", "a", "an", "this", "that", "your"})
 _NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|couple(?: of)?|few"
+
+
+@functools.lru_cache(maxsize=512)
+def _read(text: str) -> Said:
+    clean = normalize(text)
+    pairs, _rest = extract_key_values(clean)
+    return Said(clean, tokenize(clean), pairs)
 
 
 def bucket_like(name: str) -> bool:

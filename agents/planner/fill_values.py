@@ -1,0 +1,180 @@
+"""Slot fillers for everything that is not a place: pipelines, runs, experiments, new names,
+free text, tags, sources, flags, choices, numbers and durations.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from agents.planner.catalog import Arg
+from agents.text import has_file_extension
+
+if TYPE_CHECKING:
+    from agents.planner.fill import Slots
+
+_PIPELINE_FILE = re.compile(r"\.(?:ya?ml|py|json|zip|tgz|tar\.gz)$", re.I)
+
+
+def pipeline(s: Slots, arg: Arg) -> Any:
+    said = s.said
+    known = [n.text for n in said.names if n.text.lower() in s.memory.pipelines]
+    near = [n for n in said.near({"pipeline", "pipelines", "pipline"}) if not _PIPELINE_FILE.search(n)]
+    verbs = {"run", "rerun", "launch", "start", "train", "execute", "trigger", "of", "with", "using", "up", "off"}
+    after = [n.text for n in said.names if n.before in verbs and not n.text.isdigit()]
+    before = [n.text for n in said.names if n.after in {"with", "using", "against", "training", "run"}]
+    idents = [n for n in said.identifiers if not has_file_extension(n) and n.lower() not in s.memory.buckets]
+    for pool in (known, near, after, before, idents if arg.required else []):
+        if pool:
+            return pool[0]
+    return s.memory.pipeline if arg.required else None
+
+
+def pipeline_file(s: Slots, arg: Arg) -> Any:
+    files = [t.text for t in s.said.paths if _PIPELINE_FILE.search(t.text)]
+    files += [n for n in s.said.identifiers if _PIPELINE_FILE.search(n)]
+    return files[0] if files else None
+
+
+_LATEST = re.compile(r"\b(latest|last|most recent|newest|recent|just (?:started|submitted|ran))\b")
+_RUN_ID = re.compile(r"\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b|\b[0-9a-f]{8,}\b")
+
+
+def run(s: Slots, arg: Arg) -> Any:
+    said = s.said
+    ids = _RUN_ID.findall(said.low)
+    if ids:
+        return ids[0]
+    named = [n for n in said.near({"run", "runs", "job"}, plain_after=False) if n.lower() not in s.memory.pipelines]
+    known = [n.text for n in said.names if n.text in s.memory.run_names]
+    idents = [n for n in said.identifiers if n.lower() not in s.memory.pipelines and not has_file_extension(n)]
+    inside = [n.text for n in said.names if not n.plain and n.before in {"in", "of", "from"} and n.text in idents]
+    # A run name usually carries a digit ("depth-3", "rf-7"); "double-check" is a verb that looks like a name.
+    idents.sort(key=lambda n: not any(c.isdigit() for c in n))
+    for pool in (named, known, inside if "task" in s.tool.args_names else [], idents):
+        if pool:
+            return pool[0]
+    if _LATEST.search(said.low) or not s.memory.run:
+        return "latest"
+    return s.memory.run
+
+
+def runs(s: Slots, arg: Arg) -> Any:
+    said = s.said
+    named = [n for n in said.identifiers if n.lower() not in s.memory.pipelines]
+    return named if len(named) >= 2 else []  # fewer: "my last two runs" are looked up first (follow.py)
+
+
+def experiment(s: Slots, arg: Arg) -> Any:
+    named = s.said.near({"experiment", "experiments"})
+    return named[0] if named else None
+
+
+def name(s: Slots, arg: Arg) -> Any:
+    """A new name. What it names is the tool's object (create_experiment: an experiment), so
+    "experiment churn-q3" or "as pipeline cleaner-2" are read the same way for any such tool."""
+    said = s.said
+    if arg.name == "version_name":
+        pool = said.called() + said.after_words({"name", "named", "called"}) + said.near({"version"}, plain_after=False)
+        plain = {n.text for n in said.names if n.plain}
+        return next((p for p in pool if p.lower() not in {"new", "latest"} and p not in plain), None)
+    if arg.name == "run_name":
+        return next((p for p in said.called() if p.lower() not in s.memory.pipelines), None)
+    noun = s.tool.name.rsplit("_", 1)[-1]
+    files = {str(v) for v in s.args.values()}
+    pool = said.after_words({"called", "named", "name"}, strict=False) + said.near({noun}, plain_after=False)
+    pool += [n for n in said.after_words({"as"}, strict=False) if not _PIPELINE_FILE.search(n)]
+    if not {"pipeline_file", "local_path"} & s.tool.kinds:  # nothing else to name it by: any identifier
+        pool += said.identifiers + said.after_words({"for"}, strict=False)
+    return next((p for p in pool if p not in files), None)
+
+
+def text(s: Slots, arg: Arg) -> Any:
+    said = s.said
+    if arg.name == "query":
+        return said.text
+    if arg.name == "task":
+        steps = said.near({"step", "task", "component", "stage"}, plain_after=False)
+        steps += [n.text for n in said.names if n.before == "for" and not n.plain and n.text != s.args.get("run")]
+        return steps[0] if steps else None
+    if arg.name == "function":
+        funcs = said.near({"function", "func"}) + [n.removesuffix("()") for n in said.names if n.text.endswith("()")]
+        return funcs[0] if funcs else None
+    if arg.name == "description":
+        m = re.search(r"\b(?:description|described as|describe it as)\s*[:=]?\s*(.+)$", said.text, re.I)
+        return m.group(1).strip().strip("\"'") if m else None
+    return None
+
+
+def tags(s: Slots, arg: Arg) -> Any:
+    return dict(s.said.pairs) or None
+
+
+def source(s: Slots, arg: Arg) -> Any:
+    if arg.name == "prefix":
+        return None
+    said = s.said
+    found = [t.text for t in said.tokens if t.kind == "uri"] + [t.text for t in said.paths]
+    found += [n for n in said.identifiers if has_file_extension(n)]
+    return list(dict.fromkeys(found)) or None
+
+
+_STATES = {
+    "running": "RUNNING", "failed": "FAILED", "failing": "FAILED", "broken": "FAILED", "crashed": "FAILED",
+    "succeeded": "SUCCEEDED", "successful": "SUCCEEDED", "passed": "SUCCEEDED", "finished": "SUCCEEDED",
+    "completed": "SUCCEEDED", "pending": "PENDING", "queued": "PENDING", "canceled": "CANCELED",
+    "cancelled": "CANCELED", "stopped": "CANCELED",
+}  # fmt: skip
+
+
+def choice(s: Slots, arg: Arg) -> Any:
+    if arg.name == "state":
+        return next((_STATES[w] for w in s.said.words if w in _STATES), None)
+    return None
+
+
+_ON = re.compile(r"\b(on|enable|enabled|activate|start|keep (?:a )?history|keep old|restore|turn it on)\b")
+_OFF = re.compile(r"\b(off|disable|disabled|suspend|suspended|pause|stop|no longer)\b")
+_FORCE = re.compile(
+    r"\b(force|everything|all of it|even if|non-?empty|contents?|including|with all|and all|together with|"
+    r"whatever is|what'?s (?:still )?in)\b"
+)
+_ONE_LEVEL = re.compile(
+    r"\b(top[- ]level|one level|first level|don'?t expand|not recursive(?:ly)?|non-?recursive|just the folders|"
+    r"only the folders|without (?:going into|expanding) (?:sub-?folders|folders))\b"
+)
+_MERGE = re.compile(r"\b(add|also|keep|append|merge|as well|additional)\b")
+
+
+def flag(s: Slots, arg: Arg) -> Any:
+    low = s.said.low
+    if arg.name == "enabled":
+        return False if _OFF.search(low) else True if _ON.search(low) else None
+    if arg.name == "force":
+        return True if _FORCE.search(low) else None
+    if arg.name == "replace":
+        return False if _MERGE.search(low) else None
+    if arg.name == "recursive":
+        return False if _ONE_LEVEL.search(low) else None
+    return None
+
+
+def number(s: Slots, arg: Arg) -> Any:
+    said = s.said
+    if arg.name == "tail_lines":
+        return said.count_before("lines?")
+    if arg.name == "limit":
+        return said.count_before("runs?|objects?|files?|items?|pipelines?|experiments?|sources?|documents?")
+    return None
+
+
+_LONGEST = re.compile(r"\b(longest|maximum|max|as long as (?:possible|allowed|you can|it can|permitted))\b")
+
+
+def duration(s: Slots, arg: Arg) -> Any:
+    minutes = s.said.minutes
+    if minutes is None and arg.maximum is not None and _LONGEST.search(s.said.low):
+        return int(arg.maximum)  # the schema's own bound: "a link that lasts as long as allowed"
+    if minutes is None:
+        return None
+    return minutes if arg.name.endswith("minutes") else minutes * 60 if arg.name.endswith("seconds") else None
