@@ -144,7 +144,8 @@ _CONTEXT = re.compile(
     rf"^\s*(?:so\s+|well\s+|ok\s+|okay\s+)?{_SUBJECT}(?:'ve|'d|\s+have|\s+has|\s+had|\s+just|\s+accidentally|"
     rf"\s+already|\s+finally|\s+also|\s+mistakenly)*\s+{_PAST}\b|"
     rf"^\s*{_SUBJECT}\s+(?:is|are|'s)\s+(?:now\s+)?(?:done|finished|over|complete|completed|ready)\b|"
-    rf"^\s*(?:i'm|i am|we're|we are)\s+(?:\w+ly\s+)?\w+ing\b",  # "we're decommissioning x on friday"
+    rf"^\s*(?:i'm|i am|we're|we are)\s+(?:\w+ly\s+)?\w+ing\b|"  # "we're decommissioning x on friday"
+    rf"^\s*(?:that|this|it)\s+(?:was|is|'s|were)\s+(?:the\s+|a\s+)?(?:wrong|right|fine|ok|okay|broken|bad|good)\b",
     re.IGNORECASE,
 )
 #: "don't run it yet", "no need to wait": what not to do is a limit on the request, not a request.
@@ -156,9 +157,13 @@ _GREETING = re.compile(
 _ASKING = re.compile(r"\?|\b(?:please|pls|can you|could you|would you|i need|we need|i want|we want|let'?s)\b", re.I)
 
 
+_INTERJECTION = re.compile(r"^\W*(?:wait|hold on|oops|oh|hmm|actually|sorry|ugh|ah|well)\b[\s,!.]*", re.I)
+
+
 def is_context(clause: str) -> bool:
     """The clause tells what happened rather than asking for anything ("I tweaked the pipeline")."""
-    return _CONTEXT.search(clause) is not None and _ASKING.search(clause) is None
+    bare = _INTERJECTION.sub("", clause)
+    return _CONTEXT.search(bare) is not None and _ASKING.search(bare) is None
 
 
 _SENTENCE_END = re.compile(

@@ -67,6 +67,8 @@ def bucket(s: Slots, arg: Arg) -> Any:
     pools = {"dst": [to_named, named, to, known], "src": [surely_from, named, frm, known, idents]}.get(
         role, [named, known, where, idents, to, frm]
     )
+    if role != "dst" and said.refers_back and s.memory.bucket and not any(_sure(s, p) for p in pools[:-2]):
+        return s.memory.bucket  # "on second thought, delete it": "second" is no bucket, "it" is
     for pool in pools:
         if pool:
             return pool[0].lower() if role != "dst" or len(pool) == 1 else pool[-1].lower()
@@ -75,6 +77,11 @@ def bucket(s: Slots, arg: Arg) -> Any:
     if role != "dst" and (split := _bucket_in_path(s)) is not None:
         return split[0]
     return s.memory.bucket
+
+
+def _sure(s: Slots, pool: list[str]) -> list[str]:
+    """The names in `pool` that are names for sure: identifier-like, or a bucket the thread knows."""
+    return [n for n in pool if not _plain(s.said, n) or n.lower() in s.memory.buckets]
 
 
 def _plain(said: Said, name: str) -> bool:
@@ -105,6 +112,10 @@ def key(s: Slots, arg: Arg) -> Any:
         if role == "dst" and len(_uri_roles(s)) == 1 and "src_key" in s.args:
             return None
         return uri[1]
+    if role == "src" and uri is None and said.refers_back and s.memory.key:
+        targets = {t.index for t in said.paths if t.index and said.tokens[t.index - 1].lower in _TO | _NEW_NAME}
+        if all(t.index in targets for t in said.paths):  # "rename it to b/x.md": "it" is the source
+            return s.memory.key
     files = [t.text for t in said.paths if "/" not in t.text and has_file_extension(t.text)]
     if uri is not None and uri[1].endswith("/") and files and not s.local_source:
         return uri[1] + files[0]  # "best.ckpt from s3://exp/checkpoints/"

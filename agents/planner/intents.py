@@ -37,7 +37,8 @@ VERSION = 4
 #: "before the demo I need ..."): they carry no intent and pull requests towards greetings.
 _FRAMING = re.compile(
     r"^before\b[^,:.]{0,60}?(?:,|:|\b(?:i|we) (?:need|want|must|have to|'d like)\b)|"
-    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|ok|okay|so|please|pls)\b[\s,!.]*)+|"
+    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|ok|okay|so|please|pls|wait|hold on|oops|"
+    r"oh|hmm|actually|sorry|on second thought)\b[\s,!.]*)+|"
     r"\b(?:would you (?:mind|be so kind as to)|could you(?: please)?|can you(?: please)?|i'?d (?:really )?like you to|"
     r"i'?d be (?:really |very )?grateful if you could|i need you to|please|pls|thx|thanks|thank you)\b",
     re.I,

@@ -274,3 +274,23 @@ def test_a_slot_declares_its_end_of_a_transfer_and_whether_it_is_a_new_name() ->
     assert steps("bucket for the q4 numbers please, call it q4-numbers", STORAGE)[0] == [
         ("create_bucket", {"bucket": "q4-numbers"})
     ]
+
+
+def test_it_is_the_thing_in_play_when_the_request_names_no_other() -> None:
+    memory = ThreadMemory(bucket="site-7", key="drafts/a.md")
+    memory.buckets.add("site-7")
+    assert steps("rename it to live/a-final.md", STORAGE, memory)[0] == [
+        (
+            "move_object",
+            {"src_bucket": "site-7", "src_key": "drafts/a.md", "dst_bucket": "site-7", "dst_key": "live/a-final.md"},
+        )
+    ]
+    only_bucket = ThreadMemory(bucket="scratch-3")
+    assert steps("on second thought, delete it", STORAGE, only_bucket)[0] == [
+        ("delete_bucket", {"bucket": "scratch-3"})
+    ]
+    from agents.planner.router import split_by_specialist
+
+    assert split_by_specialist(
+        "oops, that was the wrong file. take it back out of the bucket", ["storage", "pipelines"]
+    ) == [("storage", "oops, that was the wrong file. take it back out of the bucket")]
