@@ -33,6 +33,20 @@ def test_irrelevant_question_is_flagged_not_answered(builtin_kb: Any, tmp_path: 
     assert result.ok and not result.data["relevant"] and "don't know" in result.data["note"]
 
 
+def test_a_question_about_a_name_no_passage_mentions_says_so(builtin_kb: Any, tmp_path: Path) -> None:
+    ctx = _ctx(builtin_kb, tmp_path)
+    for query, name in (
+        ("how do I call kfp.Client.rebuild_all_caches?", "`kfp.Client.rebuild_all_caches`"),
+        ("what is the default of SWARMOPS_WIDGET_MODE?", "`SWARMOPS_WIDGET_MODE`"),
+    ):
+        result = run_tool(TOOLS["search_docs"], {"query": query}, ctx)
+        answer = TOOLS["search_docs"].summary({"query": query}, result.data)  # type: ignore[misc]
+        assert f"couldn't find {name}" in answer, answer
+    known = "what does presigned_get_object return?"
+    result = run_tool(TOOLS["search_docs"], {"query": known}, ctx)
+    assert "couldn't find" not in TOOLS["search_docs"].summary({"query": known}, result.data)  # type: ignore[misc]
+
+
 def test_source_filter_and_unknown_source(builtin_kb: Any, tmp_path: Path) -> None:
     ctx = _ctx(builtin_kb, tmp_path)
     only_minio = run_tool(TOOLS["search_docs"], {"query": "temporary download link", "source": "api/minio"}, ctx)

@@ -25,6 +25,22 @@ def _trim(text: str) -> str:
     return out + (" …" if len(parts) > SENTENCES else "")
 
 
+#: Names that look like code: dotted API paths, SETTING_NAMES, snake_case functions.
+_CODE_NAME = re.compile(r"\b(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[a-z]+_[a-z0-9_]+\b")
+
+
+def _unmentioned(query: str, passages: list[dict[str, str]]) -> str:
+    """The code-like names the question asks about that no passage mentions, quoted ("" if none).
+
+    Passages near a question about `kfp.Client.retrain_everything` are about its neighbours; an
+    answer quoting them must not read as if the method existed.
+    """
+    text = " ".join(str(p.get("text", "")) + " " + str(p.get("source", "")) for p in passages).lower()
+    names = [n for n in _CODE_NAME.findall(query) if not re.fullmatch(r"[\w-]+\.(?:py|md|ya?ml|json|csv|txt)", n)]
+    missing = [n for n in dict.fromkeys(names) if n.rsplit(".", 1)[-1].lower() not in text]
+    return ", ".join(f"`{n}`" for n in missing)
+
+
 def _answer(args: Args, data: Data) -> str:
     passages = data.get("passages") or []
     if not data.get("relevant"):
@@ -35,7 +51,12 @@ def _answer(args: Args, data: Data) -> str:
             "`swarmops index PATH_OR_URI` or ask me to index them."
         )
     chosen = passages[:MAX_PASSAGES]
-    lines = ["From the documentation:"]
+    missing = _unmentioned(str(data.get("query") or ""), passages)
+    lines = [
+        f"I couldn't find {missing} in the documentation; the nearest passages:"
+        if missing
+        else "From the documentation:"
+    ]
     for p in chosen:
         where = f" ({p['heading']})" if p.get("heading") else ""
         lines.append(f"\n[{p['n']}]{where}\n{_trim(p['text'])}")
