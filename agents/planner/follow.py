@@ -24,9 +24,10 @@ from agents.planner.said import Said
 
 #: The request wants the outcome of what it starts, not just the start.
 WANTS_RESULT = re.compile(
-    r"\b(wait|until|finish(?:es|ed)?|done|complete[sd]?|through|outcome|result|results|how (?:it|did it) (?:go|went)|"
+    r"(?<![\w-])(wait|until|finish(?:es|ed)?|done|complete[sd]?|through|outcome|result|results|"
+    r"how (?:it|did it) (?:go|went)|"
     r"accuracy|metrics?|scores?|f1|precision|recall|loss|auc|tell me (?:what|how|when|if|whether)|"
-    r"let me know|passe?s|once it'?s)\b",
+    r"let me know|passe?s|once it'?s)(?![\w-])",
     re.I,
 )
 #: "same again", "rerun it with...": the last submitted run is the base.

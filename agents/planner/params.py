@@ -9,6 +9,7 @@ a silently ignored setting.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ def _is(name: str, *parts: str) -> bool:
 def map_parameters(text: str, pipeline: str, inputs: list[Input], data: tuple[str, str] | None) -> dict[str, Any]:
     """Values for `inputs` read from `text`; `data` is the object the thread last touched, used
     when the request points at it ("validate it"). Raises Unclear with the question to ask."""
+    text = _respelled(text, inputs)
     found: dict[str, str] = {}
     names = ", ".join(f"{i.name} ({i.type})" for i in inputs) or "none"
     by_name = {i.name.lower(): i for i in inputs}
@@ -167,6 +169,20 @@ def map_parameters(text: str, pipeline: str, inputs: list[Input], data: tuple[st
                 rest = rest.replace(m.group(0), " ", 1)
     _data_inputs(rest, inputs, found, data)
     return _finish(rest, pipeline, inputs, found, names)
+
+
+def _respelled(text: str, inputs: list[Input]) -> str:
+    """Words misspelt from an input's phrases read as them ("15 estimaters" -> "15 estimators")."""
+    vocab = sorted({w for i in inputs for p in i.phrases for w in p.split() if len(w) >= 5})
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if len(word) < 5 or word.lower() in vocab:
+            return word
+        close = difflib.get_close_matches(word.lower(), vocab, n=1, cutoff=0.8)
+        return close[0] if close else word
+
+    return re.sub(r"(?<![\w/.-])[A-Za-z]+(?![\w/.-])", fix, text)
 
 
 def _data_inputs(rest: str, inputs: list[Input], found: dict[str, str], data: tuple[str, str] | None) -> None:

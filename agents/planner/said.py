@@ -7,6 +7,7 @@ token is a bucket after "to", a new name after "called" and a run after "run".
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -112,11 +113,14 @@ class Said:
         """Names next to one of `nouns`: "bucket X", "bucket called X", "X bucket", "the X bucket"
         (without `plain_after`, an English word right after the noun is not taken: "step broke")."""
         out = []
+        cues = frozenset(nouns)
         for n in self.names:
-            ahead = (n.before in nouns and (plain_after or not n.plain)) or (
-                n.before in {"called", "named", "name"} and n.cue2 in nouns
+            if _is_noun(n.text.lower(), cues):
+                continue  # "the bukcet" is the noun misspelt, not a name
+            ahead = (_is_noun(n.before, cues) and (plain_after or not n.plain)) or (
+                n.before in {"called", "named", "name"} and _is_noun(n.cue2, cues)
             )
-            behind = n.after in nouns and (not n.plain or n.before in _DETERMINERS)
+            behind = _is_noun(n.after, cues) and (not n.plain or n.before in _DETERMINERS)
             if ahead or behind:
                 out.append(n.text)
         return list(dict.fromkeys(out))
@@ -201,6 +205,16 @@ _KEEP = re.compile(
 _DROP = re.compile(r"(?<!don't )(?<!dont )(?<!not )\b(delete|remove|wipe|drop|get rid|purge|erase|trash|nuke|clear)\b")
 _DETERMINERS = frozenset({"the", "my", "our", "a", "an", "this", "that", "your"})
 _NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|couple(?: of)?|few"
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_noun(word: str, nouns: frozenset[str]) -> bool:
+    """`word` is one of `nouns`, or one misspelt ("bukcet", "pipleine")."""
+    if word in nouns:
+        return True
+    if word.endswith("s") and word[:-1] in nouns:
+        return False  # a plural the caller did not ask for ("top-level folders" names no folder)
+    return len(word) >= 5 and bool(difflib.get_close_matches(word, nouns, n=1, cutoff=0.8))
 
 
 @functools.lru_cache(maxsize=512)

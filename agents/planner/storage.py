@@ -16,7 +16,10 @@ from agents.planner.plan import Plan, Step
 from agents.planner.steps import advance
 
 #: "what's its accuracy?", "show me the metrics", "how well did it do?"
-METRICS = re.compile(r"\b(accuracy|metrics?|scores?|f1|precision|recall|loss|auc|rmse|how (?:well|good) did)\b", re.I)
+#: A word, never part of a name ("fraud-scores" is a bucket, not a question about scores).
+METRICS = re.compile(
+    r"(?<![\w-])(accuracy|metrics?|scores?|f1|precision|recall|loss|auc|rmse|how (?:well|good) did)(?![\w-])", re.I
+)
 
 
 def metrics_plan(task: str, memory: ThreadMemory) -> Plan | None:

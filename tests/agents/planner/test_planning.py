@@ -294,3 +294,19 @@ def test_it_is_the_thing_in_play_when_the_request_names_no_other() -> None:
     assert split_by_specialist(
         "oops, that was the wrong file. take it back out of the bucket", ["storage", "pipelines"]
     ) == [("storage", "oops, that was the wrong file. take it back out of the bucket")]
+
+
+def test_misspelt_cue_words_and_input_phrases_still_read() -> None:
+    assert steps("pls uplod notes.txt to the team-notes bukcet", STORAGE)[0] == [
+        ("upload", {"local_path": "notes.txt", "bucket": "team-notes"})
+    ]
+    done = [Executed("get_pipeline", {"pipeline": "iris"}, True, IRIS, None)]
+    planned, _ = steps("run iris with 25 estimaters and max dpeth 2", PIPELINES, done=done)
+    assert planned[1] == ("submit_run", {"pipeline": "iris", "parameters": {"n_estimators": 25, "max_depth": 2}})
+
+
+def test_a_word_inside_a_name_is_no_request() -> None:
+    from agents.planner.storage import METRICS
+
+    assert METRICS.search("new bucket: churn-scores") is None and METRICS.search("what are its scores?")
+    assert steps("new bucket: churn-scores", STORAGE)[0] == [("create_bucket", {"bucket": "churn-scores"})]
