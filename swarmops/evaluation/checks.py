@@ -76,8 +76,11 @@ def value_matches(expected: Any, actual: Any) -> bool:
 
 
 def call_matches(expected: ExpectedCall, actual: Call) -> bool:
+    """`null` expected (alone or among `any_of`) also matches an argument left out: the tool's default."""
     name, args = actual
-    return expected.name == name and all(k in args and value_matches(v, args[k]) for k, v in expected.args.items())
+    return expected.name == name and all(
+        value_matches(v, args[k]) if k in args else value_matches(v, None) for k, v in expected.args.items()
+    )
 
 
 def _injective(expected: Sequence[ExpectedCall], actual: Sequence[Call]) -> bool:

@@ -36,6 +36,14 @@ def test_accepted_values() -> None:
     assert not value_matches(["a"], ["a", "b"])
 
 
+def test_null_accepts_an_argument_left_to_its_default() -> None:
+    same_key = exp("copy_object", dst_bucket="b", dst_key={"any_of": [None, "k.csv"]})
+    assert calls_match("strict", [same_key], [("copy_object", {"dst_bucket": "b"})])
+    assert calls_match("strict", [same_key], [("copy_object", {"dst_bucket": "b", "dst_key": "k.csv"})])
+    assert not calls_match("strict", [same_key], [("copy_object", {"dst_bucket": "b", "dst_key": "other.csv"})])
+    assert not calls_match("strict", [exp("upload", key="k")], [("upload", {})])  # a value is still required
+
+
 A, B, C = ("list_buckets", {}), ("create_bucket", {"bucket": "x"}), ("upload", {"bucket": "x", "key": "k"})
 
 
