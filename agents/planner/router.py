@@ -14,8 +14,14 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.fastroute import clauses_of
 from agents.planner.catalog import NOBODY, intents, owner_of
-from agents.planner.conversation import handoffs_this_turn, is_first_turn, last_human_index, request_text
-from agents.planner.memory import ThreadMemory
+from agents.planner.conversation import (
+    executed_between,
+    handoffs_this_turn,
+    is_first_turn,
+    last_human_index,
+    request_text,
+)
+from agents.planner.memory import ThreadMemory, remember
 from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
 from agents.planner.said import Said
 from agents.planner.storage import METRICS
@@ -59,7 +65,9 @@ _FOLLOW_UP = re.compile(r"\b(it|its|that|this|them|those|there|same|again|one)\b
 
 
 #: A request that continues the last answer ("and for a whole run?", "what about the other one?").
-_CONTINUES = re.compile(r"^\s*(?:and|also|what about|how about|same for|then)\b", re.I)
+_CONTINUES = re.compile(
+    r"^\s*(?:(?:ok|okay|right|great|cool|thanks)\W+)?(?:and|also|what about|how about|same for|then)\b", re.I
+)
 
 
 def _confident(text: str, available: list[str]) -> bool:
@@ -90,13 +98,14 @@ _RUN_VERB = re.compile(
 )
 
 
-def _owner(clause: str, available: list[str], floor: float = MIN_SCORE) -> str | None:
-    """The specialist owning the tool nearest to `clause`, or None when nobody's is near enough."""
+def _owner(clause: str, available: list[str], memory: ThreadMemory, floor: float = MIN_SCORE) -> str | None:
+    """The specialist owning the tool nearest to `clause`, or None when nobody's is near enough.
+    Near-ties go to the tool the request can fill, with the thread's memory ("get rid of it")."""
     if "docs" in available and (_STRONG_HOWTO.search(clause) or _DOCS_REF.search(clause)):
         return "docs"
     allowed = {t for t in _all_tools() if owner_of(t) in available}
     candidates = choose(clause, allowed, floor, wide=False)
-    return owner_of(fillable(candidates, Said.of(clause), ThreadMemory())[0]) if candidates else None
+    return owner_of(fillable(candidates, Said.of(clause), memory)[0]) if candidates else None
 
 
 def _all_tools() -> list[str]:
@@ -113,8 +122,11 @@ _DOCS_REF = re.compile(
 )
 
 
-def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, str]]:
-    """[(specialist, task)] in the order the user asked."""
+def split_by_specialist(
+    request: str, available: list[str], memory: ThreadMemory | None = None
+) -> list[tuple[str, str]]:
+    """[(specialist, task)] in the order the user asked; `memory` is what the thread has in play."""
+    memory = memory or ThreadMemory()
     if len(request) > MAX_REQUEST:
         return []  # a paste: route() asks what to do with it
     groups: list[tuple[str, list[str]]] = []
@@ -122,7 +134,7 @@ def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, s
     clauses = clauses_of(request)
     for clause in clauses:
         # One clause of several must be clearly someone's to make a part of its own.
-        owner = _owner(clause, available, MIN_SCORE if len(clauses) == 1 else SPLIT_SCORE)
+        owner = _owner(clause, available, memory, MIN_SCORE if len(clauses) == 1 else SPLIT_SCORE)
         if owner is None:
             if groups:
                 groups[-1][1].append(clause)
@@ -136,7 +148,7 @@ def split_by_specialist(request: str, available: list[str]) -> list[tuple[str, s
             leading = []
     if len(groups) <= 1:
         # One specialist (or none clearly): the request as a whole says which more reliably.
-        owner = _owner(request, available)
+        owner = _owner(request, available, memory)
         groups = [(owner, [request])] if owner else []
     return _metrics_across_agents([(owner, " and ".join(clauses)) for owner, clauses in groups], available)
 
@@ -180,7 +192,7 @@ def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[]
     if prev in available and _CONTINUES.search(request) and not _confident(request, available):
         parts = [(prev, request)]  # "and for a whole run?": the same conversation, the same specialist
     else:
-        parts = split_by_specialist(request, available)
+        parts = split_by_specialist(request, available, remember(executed_between(messages, 0, len(messages))))
     if not parts and _FOLLOW_UP.search(request) and prev in available:
         parts = [(prev, request)]
     if len(done) < len(parts):

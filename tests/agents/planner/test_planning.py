@@ -310,3 +310,13 @@ def test_a_word_inside_a_name_is_no_request() -> None:
 
     assert METRICS.search("new bucket: churn-scores") is None and METRICS.search("what are its scores?")
     assert steps("new bucket: churn-scores", STORAGE)[0] == [("create_bucket", {"bucket": "churn-scores"})]
+
+
+def test_routing_fills_it_from_the_thread_before_breaking_a_near_tie() -> None:
+    from agents.planner.router import split_by_specialist
+
+    memory = ThreadMemory(bucket="old-logs-9")
+    memory.buckets.add("old-logs-9")
+    assert split_by_specialist("ok, then get rid of it", ["storage", "pipelines"], memory) == [
+        ("storage", "ok, then get rid of it")
+    ]
