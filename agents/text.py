@@ -279,7 +279,17 @@ def is_identifier_like(token: str) -> bool:
     Such tokens can safely be read as names even without a cue like "called" or "bucket".
     """
     core = token.strip(".")
+    if core.lower() in ENGLISH_COMPOUNDS:
+        return False
     return bool(core) and bool(re.search(r"[\d_-]|\w\.\w", core)) and not core.isdigit()
+
+
+#: Hyphenated English that people write in requests; anything else with a '-' is read as a name.
+ENGLISH_COMPOUNDS = frozenset(
+    """double-check double-checked top-level follow-up re-run re-runs re-index re-upload up-to-date one-off
+    built-in long-running side-by-side step-by-step read-only e-mail non-empty sub-folder sub-folders
+    in-progress so-called x-ray well-known right-click check-in log-in sign-off""".split()  # noqa: SIM905
+)
 
 
 def parse_s3_uri(text: str) -> tuple[str, str] | None:
