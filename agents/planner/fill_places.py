@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from agents.planner.catalog import Arg
-from agents.planner.said import Said, bucket_like
+from agents.planner.said import COMMON, Said, bucket_like
 from agents.text import has_file_extension
 
 if TYPE_CHECKING:
@@ -57,8 +57,10 @@ def bucket(s: Slots, arg: Arg) -> Any:
     to = [n for n in said.after_words(_TO, strict=False) if bucket_like(n) and not has_file_extension(n)]
     frm = [n for n in said.after_words(_FROM | _AT, strict=False) if bucket_like(n) and not has_file_extension(n)]
     if arg.new:
-        fresh = said.called() + said.after_words(_NEW_NAME) + said.identifiers + named
-        return next((n.lower() for n in fresh if bucket_like(n)), None)
+        # A name the user gave is passed as given: the tool explains a bad one and suggests a fix.
+        given = [n for n in said.called() + said.after_words(_NEW_NAME) if n.lower() not in COMMON]
+        fresh = said.identifiers + named
+        return given[0] if given else next((n.lower() for n in fresh if bucket_like(n)), None)
     idents = [n for n in said.identifiers if bucket_like(n) and not has_file_extension(n) and n not in to]
     # "from x" is a source for sure; "in x" may be either end ("place a copy in x"), so it comes later.
     surely_from = [n for n in said.after_words(_FROM, strict=False) if bucket_like(n) and not has_file_extension(n)]

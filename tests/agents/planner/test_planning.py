@@ -320,3 +320,9 @@ def test_routing_fills_it_from_the_thread_before_breaking_a_near_tie() -> None:
     assert split_by_specialist("ok, then get rid of it", ["storage", "pipelines"], memory) == [
         ("storage", "ok, then get rid of it")
     ]
+
+
+def test_a_new_name_is_passed_as_given_so_the_tool_can_explain_and_suggest_a_fix() -> None:
+    assert steps("make me a bucket named Data_Lake for the offsite", STORAGE)[0] == [
+        ("create_bucket", {"bucket": "Data_Lake"})
+    ]
