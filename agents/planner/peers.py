@@ -18,8 +18,15 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 from agents.handoffs import plan_in_ack
 from agents.messages import text_of
-from agents.planner.conversation import current_visit, executed_since, handoff_ack, is_first_turn
-from agents.planner.router import GREETING, OFFLINE_NOTE, split_by_specialist
+from agents.planner.conversation import (
+    current_visit,
+    executed_between,
+    executed_since,
+    handoff_ack,
+    is_first_turn,
+)
+from agents.planner.memory import ThreadMemory, remember
+from agents.planner.router import GREETING, OFFLINE_NOTE, continues, split_by_specialist
 from agents.planner.steps import LAST_STEP
 from agents.toolkit import ROUTER_TARGET
 
@@ -32,9 +39,13 @@ def _remaining_parts(messages: list[BaseMessage]) -> list[dict[str, str]]:
     return plan_in_ack(ack.content) if ack is not None else []
 
 
-def _owner_elsewhere(me: str, peers: Sequence[str], task: str) -> str | None:
-    """The specialist (or the router, for a greeting) that should have `task` instead of `me`."""
-    parts = split_by_specialist(task, [me, *(p for p in peers if p != ROUTER_TARGET)])
+def _owner_elsewhere(me: str, peers: Sequence[str], task: str, memory: ThreadMemory) -> str | None:
+    """The specialist (or the router, for a greeting) that should have `task` instead of `me`;
+    `memory` is what the thread has in play ("get rid of it" after a bucket was listed)."""
+    available = [me, *(p for p in peers if p != ROUTER_TARGET)]
+    if continues(task, available):
+        return None  # the graph sent a follow-up to whoever answered last: it continues that answer
+    parts = split_by_specialist(task, available, memory)
     owners = [owner for owner, _ in parts]
     if not owners and ROUTER_TARGET in peers and GREETING.search(task):
         return ROUTER_TARGET
@@ -45,7 +56,8 @@ def specialist_reply(
     me: str, peers: Sequence[str], messages: list[BaseMessage], reply: Reply, new_id: Callable[[], str]
 ) -> AIMessage:
     task, start = current_visit(messages)
-    if peers and not executed_since(messages, start) and (owner := _owner_elsewhere(me, peers, task)):
+    memory = remember(executed_between(messages, 0, start))
+    if peers and not executed_since(messages, start) and (owner := _owner_elsewhere(me, peers, task, memory)):
         call = {"name": f"transfer_to_{owner}", "args": {"task": task}, "id": new_id()}
         return AIMessage(content="", tool_calls=[call])
     answer = reply(messages, new_id)

@@ -70,6 +70,12 @@ _CONTINUES = re.compile(
 )
 
 
+def continues(text: str, available: list[str]) -> bool:
+    """ "and for a whole run rather than one step?": a follow-up for whoever answered last, unless
+    it is clearly some specialist's request of its own."""
+    return _CONTINUES.search(text) is not None and not _confident(text, available)
+
+
 def _confident(text: str, available: list[str]) -> bool:
     """Some specialist's tool is a confident reading of `text` on its own (a margin above 0)."""
     allowed = {t for t in _all_tools() if owner_of(t) in available}
@@ -189,7 +195,7 @@ def route(messages: list[BaseMessage], available: list[str], new_id: Callable[[]
     if done and done[-1][0] == ROUTER_TARGET:  # handed back: a specialist could not take it; start over
         done = []
     prev = previous_specialist(messages)
-    if prev in available and _CONTINUES.search(request) and not _confident(request, available):
+    if prev in available and continues(request, available):
         parts = [(prev, request)]  # "and for a whole run?": the same conversation, the same specialist
     else:
         parts = split_by_specialist(request, available, remember(executed_between(messages, 0, len(messages))))

@@ -149,3 +149,24 @@ def test_a_follow_up_that_continues_stays_with_the_specialist_that_answered() ->
     # A continuation that is clearly another specialist's request still goes there.
     reply = route(thread("docs", "and list my buckets"), available, lambda: "n1")
     assert reply.tool_calls[0]["name"] == "transfer_to_storage"
+
+
+async def test_a_follow_up_sent_straight_to_the_last_specialist_uses_the_thread(
+    tmp_path: Path, s3_endpoint: str
+) -> None:
+    """The graph sends a follow-up to whoever answered last; "it" is what that turn had in play,
+    so the request stays there instead of being handed to a peer whose tool needs nothing."""
+    from typing import Any
+
+    from agents.docs import docs_specialist
+    from agents.kfp import kfp_specialist
+
+    raw_client(s3_endpoint).make_bucket("scratch-77")
+    none: Any = None
+    cast = [storage_specialist(storage_ctx(s3_endpoint, tmp_path)), kfp_specialist(none), docs_specialist(none)]
+    async with assistant_for(tmp_path, OfflinePlanner(), cast) as assistant:
+        await run_turn(assistant, "t", "is versioning on for scratch-77?")
+        events = await run_turn(assistant, "t", "ok, then get rid of it", decide=_approve)
+    assert [h.to_agent for h in of_type(events, "handoff")] in ([], ["storage"])
+    assert [(e.tool, e.args) for e in of_type(events, "tool_call")] == [("delete_bucket", {"bucket": "scratch-77"})]
+    assert not raw_client(s3_endpoint).bucket_exists("scratch-77")
