@@ -59,6 +59,8 @@ def _storage(memory: ThreadMemory, e: Executed) -> None:
         memory.buckets |= {str(b.get("name")) for b in data.get("buckets") or [] if isinstance(b, dict)}
     if e.tool == "list_objects" and e.ok:
         memory.keys = [str(o.get("key")) for o in data.get("objects") or [] if isinstance(o, dict) and o.get("key")]
+        files = [k for k in memory.keys if not k.endswith("/")]
+        memory.key = files[0] if len(files) == 1 else None  # "rename it": the one object the listing found
     if e.tool == "upload" and e.ok and data.get("uploaded"):
         memory.key = str(data["uploaded"][0].get("key") or memory.key)
     elif e.tool == "upload" and not key and args.get("local_path"):

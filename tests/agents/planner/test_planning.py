@@ -326,3 +326,19 @@ def test_a_new_name_is_passed_as_given_so_the_tool_can_explain_and_suggest_a_fix
     assert steps("make me a bucket named Data_Lake for the offsite", STORAGE)[0] == [
         ("create_bucket", {"bucket": "Data_Lake"})
     ]
+
+
+def test_it_after_a_listing_of_one_object_is_that_object() -> None:
+    from agents.planner.memory import remember
+
+    listed = Executed(
+        "list_objects", {"bucket": "notes-4", "prefix": "wip/"}, True, {"objects": [{"key": "wip/a.md"}]}, None
+    )
+    assert steps("rename it to done/a.md", STORAGE, remember([listed]))[0] == [
+        (
+            "move_object",
+            {"src_bucket": "notes-4", "src_key": "wip/a.md", "dst_bucket": "notes-4", "dst_key": "done/a.md"},
+        )
+    ]
+    two = Executed("list_objects", {"bucket": "notes-4"}, True, {"objects": [{"key": "a.md"}, {"key": "b.md"}]}, None)
+    assert remember([listed, two]).key is None  # two objects: "it" is not known
