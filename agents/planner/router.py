@@ -57,7 +57,7 @@ EXAMPLES = {
     ],
 }
 _WAIT = re.compile(r"\b(wait|until|finish|finished|done|complete)\b", re.I)
-_COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?)\b", re.I)
+_COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|side by side|differ|differences?|diff)\b", re.I)
 
 GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thanks|thank you)\b", re.I)
 #: Words that point back at something said earlier ("what's in it?", "and that one?").
@@ -128,6 +128,21 @@ _DOCS_REF = re.compile(
 )
 
 
+def _about_the_last_part(clause: str, available: list[str]) -> bool:
+    """A clause naming nothing of its own (no file, URI or name) and no clear request of its own."""
+    said = Said.of(clause)
+    named = said.uris or said.paths or said.identifiers or _DOMAIN.search(clause)
+    return not named and not _STRONG_HOWTO.search(clause) and not _confident(clause, available)
+
+
+#: Words that point at a specialist's own things: a clause saying one is not "about the last part".
+_DOMAIN = re.compile(
+    r"\b(buckets?|objects?|files?|folders?|runs?|pipelines?|experiments?|steps?|tasks?|logs?|versions?|docs|"
+    r"documentation|knowledge base|kubeflow|kfp|minio|s3)\b",
+    re.I,
+)
+
+
 def split_by_specialist(
     request: str, available: list[str], memory: ThreadMemory | None = None
 ) -> list[tuple[str, str]]:
@@ -141,6 +156,8 @@ def split_by_specialist(
     for clause in clauses:
         # One clause of several must be clearly someone's to make a part of its own.
         owner = _owner(clause, available, memory, MIN_SCORE if len(clauses) == 1 else SPLIT_SCORE)
+        if owner is not None and groups and owner != groups[-1][0] and _about_the_last_part(clause, available):
+            owner = None  # "what does x.json look like? what batch size is set?": the same thing, asked on
         if owner is None:
             if groups:
                 groups[-1][1].append(clause)

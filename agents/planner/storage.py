@@ -18,7 +18,8 @@ from agents.planner.steps import advance
 #: "what's its accuracy?", "show me the metrics", "how well did it do?"
 #: A word, never part of a name ("fraud-scores" is a bucket, not a question about scores).
 METRICS = re.compile(
-    r"(?<![\w-])(accuracy|accurate|metrics?|scores?|f1|precision|recall|loss|auc|rmse|how (?:well|good) did)(?![\w-])",
+    r"(?<![\w./-])(accuracy|accurate|metrics?|scores?|f1|precision|recall|loss|auc|rmse|how (?:well|good) did)"
+    r"(?![\w/-]|\.\w)",
     re.I,
 )
 

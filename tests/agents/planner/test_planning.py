@@ -342,3 +342,20 @@ def test_it_after_a_listing_of_one_object_is_that_object() -> None:
     ]
     two = Executed("list_objects", {"bucket": "notes-4"}, True, {"objects": [{"key": "a.md"}, {"key": "b.md"}]}, None)
     assert remember([listed, two]).key is None  # two objects: "it" is not known
+
+
+def test_a_clause_naming_nothing_of_its_own_stays_with_the_part_before_it() -> None:
+    from agents.planner.router import split_by_specialist
+
+    every = ["storage", "pipelines", "docs"]
+    asked_on = "what does conf/app.json in svc-9 look like? what timeout is configured?"
+    assert split_by_specialist(asked_on, every) == [("storage", asked_on)]
+    assert split_by_specialist("list my buckets and show my pipelines", every) == [
+        ("storage", "list my buckets"),
+        ("pipelines", "show my pipelines"),
+    ]
+    # A file called score.py is not a question about scores; comparing runs reads their metrics itself.
+    register = "register ./flows/score.py as pipeline scorer-2"
+    assert split_by_specialist(register, every) == [("pipelines", register)]
+    side_by_side = "put my last two runs side by side and summarise how their metrics differ"
+    assert split_by_specialist(side_by_side, every) == [("pipelines", side_by_side)]
