@@ -4,6 +4,7 @@ free text, tags, sources, flags, choices, numbers and durations.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,8 @@ _PIPELINE_FILE = re.compile(r"\.(?:ya?ml|py|json|zip|tgz|tar\.gz)$", re.I)
 def pipeline(s: Slots, arg: Arg) -> Any:
     said = s.said
     known = [n.text for n in said.names if n.text.lower() in s.memory.pipelines]
-    near = [n for n in said.near({"pipeline", "pipelines", "pipline"}) if not _PIPELINE_FILE.search(n)]
+    # "pipeline iris" names one; for an optional filter "the pipelines side" does not.
+    near = [n for n in said.near({"pipeline", "pipelines"}, plain_after=arg.required) if not _PIPELINE_FILE.search(n)]
     verbs = {"run", "rerun", "launch", "start", "train", "execute", "trigger", "of", "with", "using", "up", "off"}
     after = [n.text for n in said.names if n.before in verbs and not n.text.isdigit()]
     before = [n.text for n in said.names if n.after in {"with", "using", "against", "training", "run"}]
@@ -45,7 +47,12 @@ def run(s: Slots, arg: Arg) -> Any:
     ids = _RUN_ID.findall(said.low)
     if ids:
         return ids[0]
-    named = [n for n in said.near({"run", "runs", "job"}, plain_after=False) if n.lower() not in s.memory.pipelines]
+    latest = _LATEST.search(said.low) is not None or any(_latest_misspelt(w) for w in said.words)
+    named = [
+        n
+        for n in said.near({"run", "runs", "job"}, plain_after=False)
+        if n.lower() not in s.memory.pipelines and not _latest_misspelt(n.lower())
+    ]
     known = [n.text for n in said.names if n.text in s.memory.run_names]
     idents = [n for n in said.identifiers if n.lower() not in s.memory.pipelines and not has_file_extension(n)]
     inside = [n.text for n in said.names if not n.plain and n.before in {"in", "of", "from"} and n.text in idents]
@@ -54,9 +61,14 @@ def run(s: Slots, arg: Arg) -> Any:
     for pool in (named, known, inside if "task" in s.tool.args_names else [], idents):
         if pool:
             return pool[0]
-    if _LATEST.search(said.low) or not s.memory.run:
+    if latest or not s.memory.run:
         return "latest"
     return s.memory.run
+
+
+def _latest_misspelt(word: str) -> bool:
+    """ "lastest", "lates", "newset": the newest run, misspelt."""
+    return len(word) >= 5 and bool(difflib.get_close_matches(word, ["latest", "newest", "recent"], n=1, cutoff=0.8))
 
 
 def runs(s: Slots, arg: Arg) -> Any:

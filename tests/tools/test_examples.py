@@ -47,3 +47,9 @@ def test_a_summary_reads_the_result_with_its_names_and_values() -> None:
     assert upload.summary is not None
     text = upload.summary({"local_path": "a.csv", "bucket": "raw"}, {"uploaded": [{"key": "a.csv", "size": 2048}]})
     assert text == "Uploaded a.csv to s3://raw/a.csv (2.0 KB)."
+
+
+def test_a_run_reads_with_its_pipeline_and_experiment() -> None:
+    get_run = next(t for t in KFP_TOOLS if t.name == "get_run")
+    data = {"name": "rf-3", "pipeline": "iris", "experiment": "ablation", "state": "SUCCEEDED", "parameters": {}}
+    assert get_run.summary is not None and get_run.summary({}, data).startswith("Run rf-3 (iris, experiment ablation)")

@@ -13,7 +13,7 @@ from minio.commonconfig import ENABLED, Tags
 from minio.versioningconfig import VersioningConfig
 
 from tests.tools import fail, ok, preview, put, storage_ctx
-from tools.storage import StorageContext
+from tools.storage import STORAGE_TOOLS, StorageContext
 
 
 @pytest.fixture
@@ -103,12 +103,19 @@ def test_missing_bucket_on_object_tool(ctx: StorageContext, client: Minio) -> No
     assert error.code == "NoSuchBucket" and error.suggestions == ["data"]
 
 
+STORAGE = {t.name: t for t in STORAGE_TOOLS}
+
+
 def test_presign_url_is_downloadable(ctx: StorageContext, client: Minio) -> None:
     data = ok(ctx, "presign_url", bucket="data", key="README.md", expires_minutes=5)
     with urllib.request.urlopen(data["url"], timeout=5) as response:
         assert response.read() == b"# data\n"
     expires = datetime.fromisoformat(data["expires_at"])
     assert timedelta(minutes=4) < expires - datetime.now(UTC) <= timedelta(minutes=5)
+    week = ok(ctx, "presign_url", bucket="data", key="README.md", expires_minutes=10080)
+    summary = STORAGE["presign_url"].summary  # how the link reads to a person: for how long, and until when
+    assert summary is not None and "valid for 7 days, until" in summary({}, week)
+    assert "valid for 1 hour 30 minutes" in summary({}, {**week, "expires_minutes": 90})
 
 
 def test_presign_checks_existence_and_range(ctx: StorageContext, client: Minio) -> None:

@@ -62,7 +62,8 @@ def _runs(args: Args, data: Data) -> str:
 
 def _run(args: Args, data: Data) -> str:
     d = data
-    head = f"Run {d.get('name')} ({d.get('pipeline')}) is {d.get('state')}"
+    where = f"{d.get('pipeline')}, experiment {d['experiment']}" if d.get("experiment") else d.get("pipeline")
+    head = f"Run {d.get('name')} ({where}) is {d.get('state')}"
     if d.get("timed_out"):
         head += f" (still not finished after waiting {_dur(d.get('waited_s'))})"
     elif d.get("duration_s") is not None:

@@ -120,6 +120,7 @@ def presign_url(args: PresignArgs, ctx: StorageContext) -> dict[str, Any]:
         "bucket": args.bucket,
         "key": args.key,
         "url": url,
+        "expires_minutes": args.expires_minutes,
         "expires_at": (datetime.now(UTC) + expires).replace(microsecond=0).isoformat(),
     }
 

@@ -121,7 +121,18 @@ def _deleted(args: Args, data: Data) -> str:
 
 def _presign(args: Args, data: Data) -> str:
     target = f"s3://{args.get('bucket')}/{args.get('key')}"
-    return f"Here is a link to {target}, valid until {data.get('expires_at')}:\n{data.get('url')}"
+    valid = f"valid for {_span(data['expires_minutes'])}, until" if data.get("expires_minutes") else "valid until"
+    return f"Here is a link to {target}, {valid} {data.get('expires_at')}:\n{data.get('url')}"
+
+
+def _span(minutes: int) -> str:
+    """10080 -> "7 days", 90 -> "1 hour 30 minutes": how long, as people say it."""
+    parts = []
+    for unit, size in (("day", 1440), ("hour", 60), ("minute", 1)):
+        n, minutes = divmod(minutes, size)
+        if n:
+            parts.append(f"{n} {unit}{'s' if n != 1 else ''}")
+    return " ".join(parts) or "0 minutes"
 
 
 def _versioning(args: Args, data: Data) -> str:

@@ -359,3 +359,9 @@ def test_a_clause_naming_nothing_of_its_own_stays_with_the_part_before_it() -> N
     assert split_by_specialist(register, every) == [("pipelines", register)]
     side_by_side = "put my last two runs side by side and summarise how their metrics differ"
     assert split_by_specialist(side_by_side, every) == [("pipelines", side_by_side)]
+
+
+def test_run_references_misspelt_and_a_pipelines_side_that_names_no_pipeline() -> None:
+    assert steps("wait for my lastest run to finsh", PIPELINES)[0] == [("wait_for_run", {"run": "latest"})]
+    planned, _ = steps("is anything running on the pipelines side right now?", PIPELINES)
+    assert planned[0][0] == "list_runs" and "pipeline" not in planned[0][1]
