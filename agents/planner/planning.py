@@ -152,6 +152,8 @@ def _step(b: _Builder, tool: str, args: dict[str, Any] | None, said: Said, task:
             args = before.complete(args, b.need(before.step, before.args(said, args)), said, b.memory)
     args = complete(spec, args)
     done = b.add(tool, args)
+    if done is not None and not done.ok and not spec.mutating and (fixed := _corrected(args, done)) is not None:
+        done = b.add(tool, fixed)  # "the iirs pipeline": read the one name the error suggests instead
     follow = [a for a in AFTER if a.tool == tool and a.step in b.allowed and a.when(said, task)]
     if follow and done is None:
         raise _Pending
@@ -159,6 +161,17 @@ def _step(b: _Builder, tool: str, args: dict[str, Any] | None, said: Said, task:
         if done is not None and done.ok and isinstance(done.data, dict) and (more := after.args(done.data)):
             b.declared.add(after.step)
             b.add(after.step, more)
+
+
+def _corrected(args: dict[str, Any], failed: Executed) -> dict[str, Any] | None:
+    """`args` with the value the error says does not exist replaced by its only suggestion."""
+    error = failed.error or {}
+    suggestions = error.get("suggestions") or []
+    message = str(error.get("message") or "")
+    if len(suggestions) != 1:
+        return None
+    wrong = [k for k, v in args.items() if isinstance(v, str) and f"'{v}'" in message]
+    return {**args, wrong[0]: suggestions[0]} if len(wrong) == 1 else None
 
 
 def _merged(picked: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

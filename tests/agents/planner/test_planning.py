@@ -365,3 +365,22 @@ def test_run_references_misspelt_and_a_pipelines_side_that_names_no_pipeline() -
     assert steps("wait for my lastest run to finsh", PIPELINES)[0] == [("wait_for_run", {"run": "latest"})]
     planned, _ = steps("is anything running on the pipelines side right now?", PIPELINES)
     assert planned[0][0] == "list_runs" and "pipeline" not in planned[0][1]
+
+
+def test_a_read_that_names_something_missing_is_retried_with_the_one_suggested_name() -> None:
+    missing = {"code": "PipelineNotFound", "message": "No pipeline 'iirs'.", "suggestions": ["iris"]}
+    done = [Executed("get_pipeline", {"pipeline": "iirs"}, False, None, missing)]
+    planned, _ = steps("which settings does the iirs pipeline take?", PIPELINES, done=done)
+    assert planned == [("get_pipeline", {"pipeline": "iirs"}), ("get_pipeline", {"pipeline": "iris"})]
+    two = {**missing, "suggestions": ["iris", "irises"]}
+    planned, _ = steps(
+        "which settings does the iirs pipeline take?",
+        PIPELINES,
+        done=[Executed("get_pipeline", {"pipeline": "iirs"}, False, None, two)],
+    )
+    assert planned == [("get_pipeline", {"pipeline": "iirs"})]  # two candidates: the answer asks which
+    gone = {"code": "NoSuchBucket", "message": "Bucket 'tmp-1' does not exist.", "suggestions": ["tmp-2"]}
+    planned, _ = steps(
+        "delete the bucket tmp-1", STORAGE, done=[Executed("delete_bucket", {"bucket": "tmp-1"}, False, None, gone)]
+    )
+    assert planned == [("delete_bucket", {"bucket": "tmp-1"})]  # a change is never retried on a guess
