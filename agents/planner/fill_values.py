@@ -25,7 +25,10 @@ def pipeline(s: Slots, arg: Arg) -> Any:
     verbs = {"run", "rerun", "launch", "start", "train", "execute", "trigger", "of", "with", "using", "up", "off"}
     after = [n.text for n in said.names if n.before in verbs and not n.text.isdigit()]
     before = [n.text for n in said.names if n.after in {"with", "using", "against", "training", "run"}]
+    places = {n.text for n in said.names if n.before in {"in", "into", "to", "from", "inside", "under"}}
+    # "in ml-models" is where something is, not a pipeline.
     idents = [n for n in said.identifiers if not has_file_extension(n) and n.lower() not in s.memory.buckets]
+    idents = [n for n in idents if n not in places]
     for pool in (known, near, after, before, idents if arg.required else []):
         if pool:
             return pool[0]

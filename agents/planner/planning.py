@@ -88,6 +88,8 @@ _EVIDENCE: dict[str, set[str]] = {
     "pair": {"tags", "parameters"},
 }
 UNLIKELY = 0.25
+#: How much lower the confidence floor is for a request that names a file, URI or key=value.
+NAMED = 0.25
 
 
 def _evidence(text: str) -> set[str]:
@@ -100,8 +102,6 @@ def _evidence(text: str) -> set[str]:
 def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool = True) -> list[str]:
     """The tools whose examples `text` is nearest to, best first; none when no tool is near enough."""
     ranked = intents().rank(text, allowed)
-    if not ranked or ranked[0].tool == NOBODY or ranked[0].score < floor:
-        return []
     evidence = _evidence(text)
     scored = []
     for r in ranked[:6]:
@@ -109,6 +109,11 @@ def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool
         misses = sum(1 for e in evidence if not kinds & _EVIDENCE[e])
         scored.append((r.tool, r.score - UNLIKELY * misses))
     scored.sort(key=lambda ts: -ts[1])
+    # A whole request naming a file, URI or key=value is for some tool: it needs less confidence to
+    # act on. One clause of several does not ("the file x sits in y; copy it to z" is one request).
+    relaxed = NAMED if evidence and floor <= MIN_SCORE else 0
+    if not scored or scored[0][0] == NOBODY or scored[0][1] < floor - relaxed:
+        return []
     best = scored[0][1]
     close = [t for t, v in scored[:4] if t != NOBODY and v >= best - CLOSE]
     further = [t for t, v in scored[:4] if t != NOBODY and best - CLOSE > v >= best - WIDE]

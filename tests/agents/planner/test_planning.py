@@ -384,3 +384,15 @@ def test_a_read_that_names_something_missing_is_retried_with_the_one_suggested_n
         "delete the bucket tmp-1", STORAGE, done=[Executed("delete_bucket", {"bucket": "tmp-1"}, False, None, gone)]
     )
     assert planned == [("delete_bucket", {"bucket": "tmp-1"})]  # a change is never retried on a guess
+
+
+def test_a_request_naming_a_file_needs_less_confidence_to_act_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Unsure:
+        def rank(self, text: str, allowed: set[str] | None = None) -> list[catalog.Ranked]:
+            return [catalog.Ranked("preview_object", planning.MIN_SCORE - 0.1), catalog.Ranked(catalog.NOBODY, -1.5)]
+
+    monkeypatch.setattr(planning, "intents", lambda: Unsure())
+    assert planning.choose("did the deploy in ops-7/deploy.log go through?", STORAGE) == ["preview_object"]
+    assert planning.choose("did the deploy go through?", STORAGE) == []  # nothing named: ask instead
+    # One clause of several keeps the stricter floor: a statement there is not a request.
+    assert planning.choose("the file a/b.csv sits in x-1", STORAGE, planning.SPLIT_SCORE) == []
