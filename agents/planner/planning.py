@@ -111,8 +111,11 @@ def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool
     scored.sort(key=lambda ts: -ts[1])
     # A whole request naming a file, URI or key=value is for some tool: it needs less confidence to
     # act on. One clause of several does not ("the file x sits in y; copy it to z" is one request).
-    relaxed = NAMED if evidence and floor <= MIN_SCORE else 0
-    if not scored or scored[0][0] == NOBODY or scored[0][1] < floor - relaxed:
+    if not scored or scored[0][0] == NOBODY:
+        return []
+    # Only for a read: a change is never made on less than full confidence.
+    relaxed = NAMED if evidence and floor <= MIN_SCORE and not tools()[scored[0][0]].mutating else 0
+    if scored[0][1] < floor - relaxed:
         return []
     best = scored[0][1]
     close = [t for t, v in scored[:4] if t != NOBODY and v >= best - CLOSE]
@@ -129,7 +132,10 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[s
     """
     if said.refers_back and memory.key:  # "delete it" after an object was in play: the object, not its bucket
         candidates = sorted(candidates, key=lambda t: not {"object_key", "key_list"} & tools()[t].kinds)
+    reads = not tools()[candidates[0]].mutating
     for tool in candidates:
+        if reads and tools()[tool].mutating:
+            continue  # the best reading only looks: a change is never chosen because it fills more
         try:
             return tool, fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
         except Ask:

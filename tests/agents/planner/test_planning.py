@@ -396,3 +396,21 @@ def test_a_request_naming_a_file_needs_less_confidence_to_act_on(monkeypatch: py
     assert planning.choose("did the deploy go through?", STORAGE) == []  # nothing named: ask instead
     # One clause of several keeps the stricter floor: a statement there is not a request.
     assert planning.choose("the file a/b.csv sits in x-1", STORAGE, planning.SPLIT_SCORE) == []
+
+
+def test_a_change_is_never_made_on_the_lower_confidence_a_named_file_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Unsure:
+        def rank(self, text: str, allowed: set[str] | None = None) -> list[catalog.Ranked]:
+            return [catalog.Ranked("delete_objects", planning.MIN_SCORE - 0.1), catalog.Ranked(catalog.NOBODY, -1.5)]
+
+    monkeypatch.setattr(planning, "intents", lambda: Unsure())
+    assert planning.choose("did the deploy in ops-7/deploy.log go through?", STORAGE) == []
+
+
+def test_a_change_is_never_chosen_because_it_fills_more_than_the_read_that_was_meant() -> None:
+    said = planning.Said.of("have a look at ml-models for me")
+    assert planning.fillable(["stat_object", "delete_bucket"], said, ThreadMemory()) == ("stat_object", None)
+    assert planning.fillable(["stat_object", "list_objects"], said, ThreadMemory()) == (
+        "list_objects",
+        {"bucket": "ml-models"},
+    )
