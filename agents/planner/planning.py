@@ -9,6 +9,7 @@ pipeline's inputs), and the thread memory follows each result, so "upload x and 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,8 +182,11 @@ def _corrected(args: dict[str, Any], failed: Executed) -> dict[str, Any] | None:
     message = str(error.get("message") or "")
     if len(suggestions) != 1:
         return None
-    wrong = [k for k, v in args.items() if isinstance(v, str) and f"'{v}'" in message]
-    return {**args, wrong[0]: suggestions[0]} if len(wrong) == 1 else None
+    named = [k for k, v in args.items() if isinstance(v, str) and f"'{v}'" in message]
+    # "No object 'READNE.md' in bucket 'specs'": the misspelt one is the one the suggestion resembles.
+    alike = {k: difflib.SequenceMatcher(None, str(args[k]), suggestions[0]).ratio() for k in named}
+    wrong = max(alike, key=lambda k: alike[k], default=None)
+    return {**args, wrong: suggestions[0]} if wrong is not None and alike[wrong] >= 0.6 else None
 
 
 def _merged(picked: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

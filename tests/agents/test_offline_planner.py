@@ -170,3 +170,18 @@ async def test_a_follow_up_sent_straight_to_the_last_specialist_uses_the_thread(
     assert [h.to_agent for h in of_type(events, "handoff")] in ([], ["storage"])
     assert [(e.tool, e.args) for e in of_type(events, "tool_call")] == [("delete_bucket", {"bucket": "scratch-77"})]
     assert not raw_client(s3_endpoint).bucket_exists("scratch-77")
+
+
+async def test_a_read_of_a_misspelt_name_is_retried_with_the_one_suggestion(tmp_path: Path, s3_endpoint: str) -> None:
+    client = raw_client(s3_endpoint)
+    client.make_bucket("specs")
+    client.put_object("specs", "README.md", __import__("io").BytesIO(b"# specs\n"), 8)
+    async with assistant_for(tmp_path, OfflinePlanner(), endpoint=s3_endpoint) as assistant:
+        events = await run_turn(assistant, "t", "how big is s3://specs/READNE.md?")
+    calls = [(e.tool, e.args) for e in of_type(events, "tool_call")]
+    assert calls == [
+        ("stat_object", {"bucket": "specs", "key": "READNE.md"}),
+        ("stat_object", {"bucket": "specs", "key": "README.md"}),
+    ]
+    text = events[-1].final_text
+    assert "README.md" in text and "8 B" in text
