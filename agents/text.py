@@ -160,6 +160,12 @@ _ASKING = re.compile(r"\?|\b(?:please|pls|can you|could you|would you|i need|we 
 _INTERJECTION = re.compile(r"^\W*(?:wait|hold on|oops|oh|hmm|actually|sorry|ugh|ah|well)\b[\s,!.]*", re.I)
 
 
+#: A request that continues the last answer ("and for a whole run?", "ok, what about the other one?").
+CONTINUES = re.compile(
+    r"^\s*(?:(?:ok|okay|right|great|cool|thanks)\W+)?(?:and|also|what about|how about|same for|then)\b", re.I
+)
+
+
 def is_context(clause: str) -> bool:
     """The clause tells what happened rather than asking for anything ("I tweaked the pipeline")."""
     bare = _INTERJECTION.sub("", clause)

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from agents.planner.catalog import Arg
-from agents.text import has_file_extension
+from agents.text import CONTINUES, has_file_extension
 
 if TYPE_CHECKING:
     from agents.planner.fill import Slots
@@ -61,6 +61,8 @@ def run(s: Slots, arg: Arg) -> Any:
     inside = [n.text for n in said.names if not n.plain and n.before in {"in", "of", "from"} and n.text in idents]
     # A run name usually carries a digit ("depth-3", "rf-7"); "double-check" is a verb that looks like a name.
     idents.sort(key=lambda n: not any(c.isdigit() for c in n))
+    if latest:  # "cancel my latest run, I fat-fingered it": only a name that is surely a run's beats "latest"
+        idents = [n for n in idents if any(c.isdigit() for c in n)]
     for pool in (named, known, inside if "task" in s.tool.args_names else [], idents):
         if pool:
             return pool[0]
@@ -106,8 +108,8 @@ def name(s: Slots, arg: Arg) -> Any:
 
 def text(s: Slots, arg: Arg) -> Any:
     said = s.said
-    if arg.name == "query":
-        return said.text
+    if arg.name == "query":  # "and for a whole run?" is searched with the question it continues
+        return f"{s.memory.question} {said.text}" if s.memory.question and CONTINUES.search(said.text) else said.text
     if arg.name == "task":
         steps = said.near({"step", "task", "component", "stage"}, plain_after=False)
         steps += [n.text for n in said.names if n.before == "for" and not n.plain and n.text != s.args.get("run")]

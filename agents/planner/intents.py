@@ -31,7 +31,7 @@ from agents.text import has_file_extension, is_identifier_like, tokenize, withou
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"
 #: Bump when the features or the model change: cached models of another version are refitted.
-VERSION = 4
+VERSION = 5
 
 #: Politeness and framing around the request proper ("Hello! Would you be so kind as to ...",
 #: "before the demo I need ..."): they carry no intent and pull requests towards greetings.
@@ -45,7 +45,7 @@ _FRAMING = re.compile(
 )
 _WORDS = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
-_CODE = re.compile(r"\.(?:py|ya?ml)$", re.I)
+_CODE = re.compile(r"\.py$", re.I)
 
 
 def core(text: str) -> str:

@@ -35,6 +35,8 @@ class ThreadMemory:
     keys: list[str] = field(default_factory=list)
     #: Parameters of the latest submitted run, for "same again but with ...".
     parameters: dict[str, object] = field(default_factory=dict)
+    #: The last question searched in the docs, for "and for a whole run?".
+    question: str | None = None
 
 
 def _note_run(memory: ThreadMemory, run_id: str | None) -> None:
@@ -106,6 +108,8 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
 def remember_one(memory: ThreadMemory, e: Executed) -> None:
     _storage(memory, e)
     _kfp(memory, e)
+    if e.tool == "search_docs" and e.args.get("query"):
+        memory.question = str(e.args["query"])
 
 
 def remember(executed: list[Executed]) -> ThreadMemory:

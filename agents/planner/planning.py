@@ -125,23 +125,35 @@ def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool
 
 
 def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[str, dict[str, Any] | None]:
-    """The first candidate whose required arguments the request (or memory) supplies, with them;
-    else the best candidate and None (filling it again then asks for what is missing).
+    """The candidate to plan and its arguments: the first whose required arguments the request (or
+    memory) supplies; for a request pointing back ("get rid of it"), the first that uses what the
+    thread has in play. None as arguments when nothing fits (filling again asks what is missing).
 
     Candidates come best first: close ones, then (only reached when none of those can be filled)
-    wider ones, so "what's in it?" lists the bucket in play when no object is.
+    wider ones, so "what's in it?" lists the bucket in play when no object is. When the best
+    reading only looks but lacks a value, a change is never chosen instead because it fills more.
     """
     if said.refers_back and memory.key:  # "delete it" after an object was in play: the object, not its bucket
         candidates = sorted(candidates, key=lambda t: not {"object_key", "key_list"} & tools()[t].kinds)
-    reads = not tools()[candidates[0]].mutating
+    fills: dict[str, dict[str, Any]] = {}
     for tool in candidates:
-        if reads and tools()[tool].mutating:
-            continue  # the best reading only looks: a change is never chosen because it fills more
         try:
-            return tool, fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
+            fills[tool] = fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
         except Ask:
             continue
-    return candidates[0], None
+    top = candidates[0]
+    if not tools()[top].mutating and top not in fills:
+        fills = {t: a for t, a in fills.items() if not tools()[t].mutating}
+    usable = [t for t in candidates if t in fills]
+    if said.refers_back:
+        usable = sorted(usable, key=lambda t: not _uses(fills[t], memory))
+    return (usable[0], fills[usable[0]]) if usable else (top, None)
+
+
+def _uses(args: dict[str, Any], memory: ThreadMemory) -> bool:
+    """The arguments take something the thread has in play (its bucket, object, pipeline or run)."""
+    in_play = {memory.bucket, memory.key, memory.pipeline, memory.run, memory.local_path} - {None}
+    return any(isinstance(v, str) and v in in_play for v in args.values())
 
 
 def _deferred(tool: str) -> set[str]:

@@ -25,6 +25,7 @@ from agents.planner.memory import ThreadMemory, remember
 from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
 from agents.planner.said import Said
 from agents.planner.storage import METRICS
+from agents.text import CONTINUES
 from agents.toolkit import ROUTER_TARGET, handoff_target
 
 OFFLINE_NOTE = (
@@ -64,16 +65,10 @@ GREETING = re.compile(r"^\s*(hi|hello|hey|help|what can you do|who are you|thank
 _FOLLOW_UP = re.compile(r"\b(it|its|that|this|them|those|there|same|again|one)\b|^\s*(and|also|what about)\b", re.I)
 
 
-#: A request that continues the last answer ("and for a whole run?", "what about the other one?").
-_CONTINUES = re.compile(
-    r"^\s*(?:(?:ok|okay|right|great|cool|thanks)\W+)?(?:and|also|what about|how about|same for|then)\b", re.I
-)
-
-
 def continues(text: str, available: list[str]) -> bool:
     """ "and for a whole run rather than one step?": a follow-up for whoever answered last, unless
     it is clearly some specialist's request of its own."""
-    return _CONTINUES.search(text) is not None and not _confident(text, available)
+    return CONTINUES.search(text) is not None and not _confident(text, available)
 
 
 def _confident(text: str, available: list[str]) -> bool:

@@ -414,3 +414,15 @@ def test_a_change_is_never_chosen_because_it_fills_more_than_the_read_that_was_m
         "list_objects",
         {"bucket": "ml-models"},
     )
+
+
+def test_a_docs_follow_up_is_searched_with_the_question_it_continues() -> None:
+    from agents.planner.memory import remember
+
+    asked = Executed("search_docs", {"query": "how do I turn caching off for one step?"}, True, {}, None)
+    planned, _ = steps("and for a whole pipeline?", DOCS, remember([asked]))
+    assert planned == [("search_docs", {"query": "how do I turn caching off for one step? and for a whole pipeline?"})]
+    from agents.planner.fill import fill
+
+    fresh = fill(catalog.tools()["search_docs"], planning.Said.of("what is a pipeline root?"), remember([asked]))
+    assert fresh == {"query": "what is a pipeline root?"}  # a new question is searched on its own
