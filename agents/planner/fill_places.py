@@ -129,7 +129,9 @@ def key(s: Slots, arg: Arg) -> Any:
             return uri[1] + posixpath.basename(str(s.args["local_path"]).rstrip("/"))
         named = [n for n in said.after_words({"as"}, strict=False) if n not in used]
         as_path = [t.text for t in said.paths if said.tokens[t.index - 1].lower in {"as", "key"}]
-        return (as_path or named or [None])[0]
+        # "into the lake bucket under raw/2025/": a folder to put it in (the tool keeps the file name).
+        under = [t.text for t in said.paths if t.text.endswith("/") and said.tokens[t.index - 1].lower in _TO]
+        return (as_path or named or under or [None])[0]
     if role == "dst":
         to = [t.text for t in said.paths if t.index and said.tokens[t.index - 1].lower in _TO | _NEW_NAME]
         return to[-1] if to else (paths[-1] if len(paths) > 1 else None)
@@ -139,6 +141,10 @@ def key(s: Slots, arg: Arg) -> Any:
     files = [n for n in said.identifiers if has_file_extension(n)]
     if files:
         return files[0]
+    folders = [t.text for t in said.paths if t.text.endswith("/") and not t.text.startswith(("./", "~/", "../"))]
+    folders += [uri[1]] if uri is not None and uri[1].endswith("/") else []
+    if folders and role != "dst":  # "everything under exports/2025-06/": the tool reads a folder prefix
+        return folders[0]
     if (match := _listed_match(s)) is not None:
         return match
     if s.memory.key and (said.refers_back or s.args.get(_bucket_arg(arg)) in {None, s.memory.bucket}):
@@ -197,4 +203,5 @@ def local_path(s: Slots, arg: Arg) -> Any:
     targets = [t.text for t in said.paths if t.index and said.tokens[t.index - 1].lower in _TO | {"as", "at"}]
     targets += [t.text for t in said.paths if t.text.startswith(("./", "~/", "/", "../"))]
     targets += said.near({"folder", "directory", "dir"})
-    return targets[0] if targets else None
+    used = {str(v) for v in s.args.values()}  # "under exports/ ... into a folder named june": the key is not it
+    return next((t for t in targets if t not in used), None)

@@ -112,18 +112,25 @@ class Said:
     def near(self, nouns: set[str], *, plain_after: bool = True) -> list[str]:
         """Names next to one of `nouns`: "bucket X", "bucket called X", "X bucket", "the X bucket"
         (without `plain_after`, an English word right after the noun is not taken: "step broke")."""
-        out = []
         cues = frozenset(nouns)
+        # "a folder called logs": whatever follows "called" is a name, even a common word.
+        called = [
+            t.text
+            for t in self.tokens[2:]
+            if self.tokens[t.index - 1].lower in {"called", "named"} and _is_noun(self.tokens[t.index - 2].lower, cues)
+        ]
+        out: list[str] = []
         for n in self.names:
             if _is_noun(n.text.lower(), cues):
                 continue  # "the bukcet" is the noun misspelt, not a name
-            ahead = (_is_noun(n.before, cues) and (plain_after or not n.plain)) or (
-                n.before in {"called", "named", "name"} and _is_noun(n.cue2, cues)
-            )
+            if n.before in {"called", "named", "name"} and _is_noun(n.cue2, cues):
+                called.append(n.text)  # "a local folder called logs": surer than "local"
+                continue
+            ahead = _is_noun(n.before, cues) and (plain_after or not n.plain)
             behind = _is_noun(n.after, cues) and (not n.plain or n.before in _DETERMINERS)
             if ahead or behind:
                 out.append(n.text)
-        return list(dict.fromkeys(out))
+        return list(dict.fromkeys(called + out))
 
     def called(self) -> list[str]:
         """New names: "called X", "named X", "call it X", "name it X", "name: X"."""

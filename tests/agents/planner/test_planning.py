@@ -426,3 +426,15 @@ def test_a_docs_follow_up_is_searched_with_the_question_it_continues() -> None:
 
     fresh = fill(catalog.tools()["search_docs"], planning.Said.of("what is a pipeline root?"), remember([asked]))
     assert fresh == {"query": "what is a pipeline root?"}  # a new question is searched on its own
+
+
+def test_folders_are_keys_to_download_and_places_to_upload_into() -> None:
+    assert steps("fetch everything under logs/2025-01/ from ops-9 into a local folder called jan", STORAGE)[0] == [
+        ("download", {"bucket": "ops-9", "key": "logs/2025-01/", "local_path": "jan"})
+    ]
+    assert steps("download everything in s3://ops-9/logs/ into a folder named logs", STORAGE)[0] == [
+        ("download", {"bucket": "ops-9", "key": "logs/", "local_path": "logs"})
+    ]
+    assert steps("put data/p-1.csv into the lake-2 bucket under raw/2025/, same file name", STORAGE)[0] == [
+        ("upload", {"local_path": "data/p-1.csv", "bucket": "lake-2", "key": "raw/2025/"})
+    ]
