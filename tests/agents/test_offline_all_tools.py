@@ -23,7 +23,7 @@ CASES = [
     ("copy s3://data/train.csv to s3://archive/train.csv", "copy_object", ["Copied"]),
     ("move s3://data/old.txt to s3://archive/old.txt", "move_object", ["Moved"]),
     ("delete s3://data/old.txt", "delete_objects", ["Deleted 1 object"]),
-    ("give me a link to s3://data/train.csv", "presign_url", ["http://", "valid until"]),
+    ("give me a link to s3://data/train.csv", "presign_url", ["http://", "valid for 1 hour, until"]),
     ("is versioning enabled on data?", "get_bucket_versioning", ["Versioning on data"]),
     ("turn on versioning for archive", "set_bucket_versioning", ["Enabled"]),
     ("what tags does s3://data/train.csv have?", "get_object_tags", ["team=ml"]),

@@ -6,6 +6,7 @@ receives a real SIGINT at the prompt; later commands reopen the thread in new pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -50,9 +51,19 @@ class Terminal:
         os.write(self.master, line.encode() + b"\r")
 
     def finish(self, timeout: float = 30) -> int:
-        code = self.proc.wait(timeout=timeout)
+        """The exit code, reading what the process still writes meanwhile: a terminal nobody reads
+        fills up and blocks the writer, which would read as a hang."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            assert time.monotonic() < deadline, (
+                f"still running after {timeout} s; showed:\n{self.seen.decode(errors='replace')}"
+            )
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                with contextlib.suppress(OSError):
+                    self.seen += os.read(self.master, 65536)
         os.close(self.master)
-        return code
+        return self.proc.returncode
 
 
 def bucket_exists(endpoint: str, name: str) -> bool:
