@@ -110,11 +110,10 @@ def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool
         misses = sum(1 for e in evidence if not kinds & _EVIDENCE[e])
         scored.append((r.tool, r.score - UNLIKELY * misses))
     scored.sort(key=lambda ts: -ts[1])
-    # A whole request naming a file, URI or key=value is for some tool: it needs less confidence to
-    # act on. One clause of several does not ("the file x sits in y; copy it to z" is one request).
     if not scored or scored[0][0] == NOBODY:
         return []
-    # Only for a read: a change is never made on less than full confidence.
+    # A whole request naming a file, URI or key=value is for some tool: a read needs less confidence
+    # (a change never does). One clause of several does not: "the file x sits in y; copy it to z".
     relaxed = NAMED if evidence and floor <= MIN_SCORE and not tools()[scored[0][0]].mutating else 0
     if scored[0][1] < floor - relaxed:
         return []
