@@ -119,7 +119,9 @@ def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool
         return []
     best = scored[0][1]
     close = [t for t, v in scored[:4] if t != NOBODY and v >= best - CLOSE]
-    further = [t for t, v in scored[:4] if t != NOBODY and best - CLOSE > v >= best - WIDE]
+    # The wider window is for reads only ("what's in it?" lists the bucket in play): a change that
+    # far from the best reading would be a guess.
+    further = [t for t, v in scored[:4] if t != NOBODY and best - CLOSE > v >= best - WIDE and not tools()[t].mutating]
     return close + further if wide else close
 
 
@@ -133,7 +135,7 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[s
     reading only looks but lacks a value, a change is never chosen instead because it fills more.
     """
     if said.refers_back and memory.key:  # "delete it" after an object was in play: the object, not its bucket
-        candidates = sorted(candidates, key=lambda t: not {"object_key", "key_list"} & tools()[t].kinds)
+        candidates = _on_the_object(candidates)
     fills: dict[str, dict[str, Any]] = {}
     for tool in candidates:
         try:
@@ -147,6 +149,20 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[s
     if said.refers_back:
         usable = sorted(usable, key=lambda t: not _uses(fills[t], memory))
     return (usable[0], fills[usable[0]]) if usable else (top, None)
+
+
+def _on_the_object(candidates: list[str]) -> list[str]:
+    """The best candidate's twin for one object first ("take it out of the bucket" after an upload:
+    delete_objects, not delete_bucket), then the candidates that act on an object."""
+
+    def on_object(t: str) -> bool:
+        return bool({"object_key", "key_list"} & tools()[t].kinds)
+
+    top = tools()[candidates[0]]
+    verb = top.name.split("_", 1)[0]
+    twins = [t.name for t in tools().values() if t.owner == top.owner and t.name.split("_", 1)[0] == verb]
+    twins = [t for t in twins if on_object(t)] if not on_object(top.name) else []
+    return list(dict.fromkeys(twins + sorted(candidates, key=lambda t: not on_object(t))))
 
 
 def _uses(args: dict[str, Any], memory: ThreadMemory) -> bool:

@@ -438,3 +438,14 @@ def test_folders_are_keys_to_download_and_places_to_upload_into() -> None:
     assert steps("put data/p-1.csv into the lake-2 bucket under raw/2025/, same file name", STORAGE)[0] == [
         ("upload", {"local_path": "data/p-1.csv", "bucket": "lake-2", "key": "raw/2025/"})
     ]
+
+
+def test_it_after_an_object_was_in_play_is_that_object_not_its_bucket() -> None:
+    memory = ThreadMemory(bucket="app-7", key="conf.yaml")
+    said = planning.Said.of("that was the wrong file, take it back out of the bucket")
+    assert planning.fillable(["delete_bucket", "list_buckets"], said, memory) == (
+        "delete_objects",
+        {"bucket": "app-7", "keys": ["conf.yaml"]},
+    )
+    # A change far below the best reading is never a candidate, however well it fills.
+    assert all(not catalog.tools()[t].mutating for t in planning.choose("what's in it?", STORAGE)[1:])
