@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from agents.planner.catalog import Arg
+from agents.planner.memory import ThreadMemory
 from agents.planner.said import COMMON, Said, bucket_like
 from agents.text import has_file_extension
 
@@ -100,10 +101,13 @@ def _bucket_in_path(s: Slots) -> tuple[str, str] | None:
 
 
 def _listed_match(s: Slots) -> str | None:
+    return singled_out(s.said, s.memory)
+
+
+def singled_out(said: Said, memory: ThreadMemory) -> str | None:
     """ "the march one", "that .sql one": the one earlier-listed key the request singles out."""
-    keys = s.memory.keys
-    hints = [n.text.lower() for n in s.said.names] + re.findall(r"\.\w+", s.said.low)
-    hits = [k for k in keys if any(h in k.lower() for h in hints if len(h) > 2)]
+    hints = [n.text.lower() for n in said.names] + re.findall(r"\.\w+", said.low)
+    hits = [k for k in memory.keys if any(h in k.lower() for h in hints if len(h) > 2)]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -17,6 +17,7 @@ from agents.fastroute import clauses_of
 from agents.planner.catalog import NOBODY, intents, tools
 from agents.planner.conversation import Executed
 from agents.planner.fill import Ask, complete, fill
+from agents.planner.fill_places import singled_out
 from agents.planner.follow import AFTER, AGAIN, BEFORE
 from agents.planner.memory import ThreadMemory, remember_one
 from agents.planner.plan import Plan, Step
@@ -100,9 +101,12 @@ def _evidence(text: str) -> set[str]:
     return found | ({"pair"} if said.pairs else set())
 
 
-def choose(text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool = True) -> list[str]:
-    """The tools whose examples `text` is nearest to, best first; none when no tool is near enough."""
-    ranked = intents().rank(text, allowed)
+def choose(
+    text: str, allowed: set[str], floor: float = MIN_SCORE, *, wide: bool = True, nobody: bool = True
+) -> list[str]:
+    """The tools whose examples `text` is nearest to, best first; none when no tool is near enough
+    (or, with `nobody`, when the request reads as nobody's)."""
+    ranked = [r for r in intents().rank(text, allowed) if nobody or r.tool != NOBODY]
     evidence = _evidence(text)
     scored = []
     for r in ranked[:6]:
@@ -134,8 +138,8 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[s
     wider ones, so "what's in it?" lists the bucket in play when no object is. When the best
     reading only looks but lacks a value, a change is never chosen instead because it fills more.
     """
-    if said.refers_back and memory.key:  # "delete it" after an object was in play: the object, not its bucket
-        candidates = _on_the_object(candidates)
+    if said.refers_back and (memory.key or singled_out(said, memory)):
+        candidates = _on_the_object(candidates)  # "delete it" after an object was in play: not its bucket
     fills: dict[str, dict[str, Any]] = {}
     for tool in candidates:
         try:
@@ -237,7 +241,10 @@ def plan(task: str, allowed: set[str], memory: ThreadMemory, done: list[Executed
     picked = [(c, choose(c, allowed, SPLIT_SCORE, wide=Said.of(c).refers_back)) for c in clauses]
     picked = _merged(picked) if len(clauses) > 1 else []
     if len({c[0] for _, c in picked if c}) <= 1:  # one tool: the whole request says which more reliably
-        picked = [(task, choose(task, allowed, wide=Said.of(task).refers_back))]
+        said = Said.of(task)
+        # "remove that .sql one": singling out what the thread listed is for a tool, whatever it reads like.
+        thread_says = not (said.refers_back and singled_out(said, memory))
+        picked = [(task, choose(task, allowed, wide=said.refers_back, nobody=thread_says))]
     try:
         for clause, candidates in picked:
             said = Said.of(clause)

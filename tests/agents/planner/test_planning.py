@@ -449,3 +449,19 @@ def test_it_after_an_object_was_in_play_is_that_object_not_its_bucket() -> None:
     )
     # A change far below the best reading is never a candidate, however well it fills.
     assert all(not catalog.tools()[t].mutating for t in planning.choose("what's in it?", STORAGE)[1:])
+
+
+def test_singling_out_a_listed_object_is_a_request_for_it_whatever_it_reads_like() -> None:
+    memory = ThreadMemory(bucket="exports-2", keys=["a.csv", "old-dump.sql", "b.csv"])
+    memory.buckets.add("exports-2")
+    task = "remove that .sql one, it shouldn't be in there"
+    planned, p = steps(task, STORAGE, memory)
+    assert planned == [("list_objects", {"bucket": "exports-2", "limit": 1000})] and p.pending
+    listing = {"objects": [{"key": k} for k in memory.keys]}
+    done = [Executed("list_objects", planned[0][1], True, listing, None)]
+    memory = ThreadMemory(bucket="exports-2", keys=["a.csv", "old-dump.sql", "b.csv"])
+    assert steps(task, STORAGE, memory, done)[0][1] == (
+        "delete_objects",
+        {"bucket": "exports-2", "keys": ["old-dump.sql"]},
+    )
+    assert steps("thanks, that is all", STORAGE, memory)[0] == []
