@@ -16,6 +16,9 @@ __all__ = ["Plan", "Step"]
 class Step:
     tool: str
     args: dict[str, Any]
+    #: This step retries the failed one before it with the error's own suggestion ("iirs" -> "iris"):
+    #: the only failure a plan goes on after.
+    retry: bool = False
 
 
 @dataclass

@@ -53,9 +53,9 @@ class _Builder:
     declared: set[str] = field(default_factory=set)
     intents: list[str] = field(default_factory=list)
 
-    def add(self, tool: str, args: dict[str, Any], *, quiet: bool = False) -> Executed | None:
+    def add(self, tool: str, args: dict[str, Any], *, quiet: bool = False, retry: bool = False) -> Executed | None:
         i = len(self.steps)
-        self.steps.append(Step(tool, args))
+        self.steps.append(Step(tool, args, retry))
         if quiet:
             self.quiet.add(i)
         if i < len(self.done):
@@ -140,19 +140,28 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[s
     """
     if said.refers_back and (memory.key or singled_out(said, memory)):
         candidates = _on_the_object(candidates)  # "delete it" after an object was in play: not its bucket
-    fills: dict[str, dict[str, Any]] = {}
-    for tool in candidates:
-        try:
-            fills[tool] = fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
-        except Ask:
+    first: tuple[str, dict[str, Any]] | None = None
+    reads_only = False
+    for i, tool in enumerate(candidates):
+        if reads_only and tools()[tool].mutating:
             continue
-    top = candidates[0]
-    if not tools()[top].mutating and top not in fills:
-        fills = {t: a for t, a in fills.items() if not tools()[t].mutating}
-    usable = [t for t in candidates if t in fills]
-    if said.refers_back:
-        usable = sorted(usable, key=lambda t: not _uses(fills[t], memory))
-    return (usable[0], fills[usable[0]]) if usable else (top, None)
+        args = _filled(tool, said, memory)
+        if i == 0:  # when the best reading only looks and cannot be filled, no change may stand in for it
+            reads_only = not tools()[tool].mutating and args is None
+        if args is None:
+            continue
+        if not said.refers_back or _uses(args, memory):
+            return tool, args  # the first that fills; pointing back, the first that uses the thread
+        first = first or (tool, args)
+    return first or (candidates[0], None)
+
+
+def _filled(tool: str, said: Said, memory: ThreadMemory) -> dict[str, Any] | None:
+    """`tool`'s arguments from the request and memory, or None when a required one is missing."""
+    try:
+        return fill(tools()[tool], said, memory, _again(tool, said, memory), defer=_deferred(tool))
+    except Ask:
+        return None
 
 
 def _on_the_object(candidates: list[str]) -> list[str]:
@@ -196,7 +205,7 @@ def _step(b: _Builder, tool: str, args: dict[str, Any] | None, said: Said, task:
     args = complete(spec, args)
     done = b.add(tool, args)
     if done is not None and not done.ok and not spec.mutating and (fixed := _corrected(args, done)) is not None:
-        done = b.add(tool, fixed)  # "the iirs pipeline": read the one name the error suggests instead
+        done = b.add(tool, fixed, retry=True)  # "the iirs pipeline": read the one name the error suggests
     follow = [a for a in AFTER if a.tool == tool and a.step in b.allowed and a.when(said, task)]
     if follow and done is None:
         raise _Pending

@@ -22,10 +22,10 @@ LAST_STEP = "swarmops_last_step"
 def advance(plan: Plan, done: list[Executed], new_id: Callable[[], str]) -> AIMessage | None:
     """The next call of `plan`, a failure report, or None when done. A call known to be the plan's
     last is marked (LAST_STEP); one of a plan still waiting on results (`pending`) is not."""
-    retried = len(plan.steps) > len(done) > 0 and plan.steps[len(done)].tool == done[-1].tool
+    retried = len(done) < len(plan.steps) and plan.steps[len(done)].retry
     if done and not done[-1].ok and not retried:
         # Stop at the first failure: report it (with its suggestions) rather than guess; only a
-        # retry the plan made from the error itself (planning._corrected) goes on.
+        # retry the plan made from the error itself (Step.retry) goes on.
         return AIMessage(content="\n".join(describe(e) for e in done))
     if len(done) < len(plan.steps):
         step = plan.steps[len(done)]

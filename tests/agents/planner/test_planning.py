@@ -465,3 +465,26 @@ def test_singling_out_a_listed_object_is_a_request_for_it_whatever_it_reads_like
         {"bucket": "exports-2", "keys": ["old-dump.sql"]},
     )
     assert steps("thanks, that is all", STORAGE, memory)[0] == []
+
+
+def test_a_plan_goes_on_after_a_failure_only_to_retry_it_with_the_errors_suggestion() -> None:
+    from agents.planner.plan import Plan, Step
+    from agents.planner.steps import advance
+
+    missing = {"code": "NoSuchKey", "message": "No object 'a.csv' in bucket 'b-1'.", "suggestions": ["a2.csv"]}
+    failed = [Executed("upload", {"local_path": "a.csv", "bucket": "b-1"}, False, None, missing)]
+    two_uploads = Plan(
+        [
+            Step("upload", {"local_path": "a.csv", "bucket": "b-1"}),
+            Step("upload", {"local_path": "c.csv", "bucket": "b-1"}),
+        ]
+    )
+    assert not advance(two_uploads, failed, lambda: "id").tool_calls  # another step of the same tool is no retry
+    retry = Plan(
+        [
+            Step("stat_object", {"bucket": "b-1", "key": "a.csv"}),
+            Step("stat_object", {"bucket": "b-1", "key": "a2.csv"}, retry=True),
+        ]
+    )
+    stat_failed = [Executed("stat_object", {"bucket": "b-1", "key": "a.csv"}, False, None, missing)]
+    assert advance(retry, stat_failed, lambda: "id").tool_calls[0]["args"] == {"bucket": "b-1", "key": "a2.csv"}
