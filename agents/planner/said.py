@@ -113,7 +113,8 @@ class Said:
         """Names next to one of `nouns`: "bucket X", "bucket called X", "X bucket", "the X bucket"
         (without `plain_after`, an English word right after the noun is not taken: "step broke")."""
         cues = frozenset(nouns)
-        # "a folder called logs": whatever follows "called" is a name, even a common word.
+        # "a local folder called logs": whatever follows "called" is a name, even a common word, and
+        # surer than "local" before the noun.
         called = [
             t.text
             for t in self.tokens[2:]
@@ -123,8 +124,8 @@ class Said:
         for n in self.names:
             if _is_noun(n.text.lower(), cues):
                 continue  # "the bukcet" is the noun misspelt, not a name
-            if n.before in {"called", "named", "name"} and _is_noun(n.cue2, cues):
-                called.append(n.text)  # "a local folder called logs": surer than "local"
+            if n.before == "name" and _is_noun(n.cue2, cues):
+                called.append(n.text)  # "bucket name x" ("called"/"named" were read from the tokens above)
                 continue
             ahead = _is_noun(n.before, cues) and (plain_after or not n.plain)
             behind = _is_noun(n.after, cues) and (not n.plain or n.before in _DETERMINERS)
