@@ -4,11 +4,11 @@ free text, tags, sources, flags, choices, numbers and durations.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
 from agents.planner.catalog import Arg
+from agents.planner.said import spelled_as
 from agents.text import CONTINUES, has_file_extension
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def run(s: Slots, arg: Arg) -> Any:
 
 def _latest_misspelt(word: str) -> bool:
     """ "lastest", "lates", "newset": the newest run, misspelt."""
-    return len(word) >= 5 and bool(difflib.get_close_matches(word, ["latest", "newest", "recent"], n=1, cutoff=0.8))
+    return spelled_as(word, ("latest", "newest", "recent")) is not None
 
 
 def runs(s: Slots, arg: Arg) -> Any:

@@ -9,12 +9,12 @@ a silently ignored setting.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from agents.planner.said import spelled_as
 from agents.text import parse_int, parse_s3_uri
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -177,10 +177,9 @@ def _respelled(text: str, inputs: list[Input]) -> str:
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
-        if len(word) < 5 or word.lower() in vocab:
-            return word
-        close = difflib.get_close_matches(word.lower(), vocab, n=1, cutoff=0.8)
-        return close[0] if close else word
+        if word.lower() in vocab:
+            return word  # as the user wrote it
+        return spelled_as(word.lower(), vocab) or word
 
     return re.sub(r"(?<![\w/.-])[A-Za-z]+(?![\w/.-])", fix, text)
 

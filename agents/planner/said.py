@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -215,14 +216,21 @@ _DETERMINERS = frozenset({"the", "my", "our", "a", "an", "this", "that", "your"}
 _NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|couple(?: of)?|few"
 
 
+def spelled_as(word: str, vocab: Iterable[str]) -> str | None:
+    """The word of `vocab` that `word` is, or is misspelt from ("bukcet" -> "bucket"); None if none.
+    Words under five letters are too short to tell a typo from another word."""
+    if word in vocab:
+        return word
+    close = difflib.get_close_matches(word, list(vocab), n=1, cutoff=0.8) if len(word) >= 5 else []
+    return close[0] if close else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_noun(word: str, nouns: frozenset[str]) -> bool:
     """`word` is one of `nouns`, or one misspelt ("bukcet", "pipleine")."""
-    if word in nouns:
-        return True
-    if word.endswith("s") and word[:-1] in nouns:
+    if word.endswith("s") and word not in nouns and word[:-1] in nouns:
         return False  # a plural the caller did not ask for ("top-level folders" names no folder)
-    return len(word) >= 5 and bool(difflib.get_close_matches(word, nouns, n=1, cutoff=0.8))
+    return spelled_as(word, nouns) is not None
 
 
 @functools.lru_cache(maxsize=512)
