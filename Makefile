@@ -22,7 +22,8 @@ chat: $(STAMP)
 # safety violation (see evals/README.md).
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 -m "not serial"
+	$(PY) -m pytest -q -m serial
 	$(VENV)/bin/swarmops eval --jobs 2 --baseline evals/baseline.json --out .eval-out
 
 eval: $(STAMP)

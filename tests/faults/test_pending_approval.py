@@ -16,10 +16,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from minio.error import S3Error
 
 from tests.helpers import raw_client
 from tests.swarmops.test_cli import cli_env, swarmops
+
+#: Run alone (`make test` runs these after the parallel run): see the marker's note in pyproject.toml.
+pytestmark = pytest.mark.serial
 
 PROMPT = b"Approve this change?"
 
