@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from agents.planner.catalog import Arg
 from agents.planner.memory import ThreadMemory
 from agents.planner.said import COMMON, Said, bucket_like
-from agents.text import has_file_extension
+from agents.words import has_file_extension
 
 if TYPE_CHECKING:
     from agents.planner.fill import Slots

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from agents.planner.catalog import Arg
 from agents.planner.said import spelled_as
-from agents.text import CONTINUES, has_file_extension
+from agents.text import CONTINUES
+from agents.words import has_file_extension
 
 if TYPE_CHECKING:
     from agents.planner.fill import Slots

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.text import has_file_extension, is_identifier_like, tokenize, without_context
+from agents.text import without_context
+from agents.words import has_file_extension, is_identifier_like, tokenize
 
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.planner.said import spelled_as
-from agents.text import parse_int, parse_s3_uri
+from agents.words import parse_int, parse_s3_uri
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "estimators": ("estimators", "estimator", "trees", "tree"),

@@ -14,17 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from agents.text import (
+from agents.text import normalize, without_context
+from agents.words import (
     Token,
     extract_key_values,
     is_identifier_like,
     is_valid_bucket_name,
-    normalize,
     parse_duration_minutes,
     parse_int,
     parse_s3_uri,
     tokenize,
-    without_context,
 )
 
 #: Words that are never names, whatever cue precedes them.
