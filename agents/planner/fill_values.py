@@ -43,6 +43,7 @@ def pipeline_file(s: Slots, arg: Arg) -> Any:
 
 
 _LATEST = re.compile(r"\b(latest|last|most recent|newest|recent|just (?:started|submitted|ran))\b")
+_AUXILIARY = frozenset({"did", "does", "has", "had", "was", "is"})
 _RUN_ID = re.compile(r"\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b|\b[0-9a-f]{8,}\b")
 
 
@@ -57,6 +58,8 @@ def run(s: Slots, arg: Arg) -> Any:
         for n in said.near({"run", "runs", "job"}, plain_after=False)
         if n.lower() not in s.memory.pipelines and not _latest_misspelt(n.lower())
     ]
+    # "what did baseline run with": the name is the subject of the verb "run".
+    named += [n.text for n in said.names if n.after == "run" and n.before in _AUXILIARY and n.text not in named]
     known = [n.text for n in said.names if n.text in s.memory.run_names]
     idents = [n for n in said.identifiers if n.lower() not in s.memory.pipelines and not has_file_extension(n)]
     inside = [n.text for n in said.names if not n.plain and n.before in {"in", "of", "from"} and n.text in idents]

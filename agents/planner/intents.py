@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agents.planner.synonyms import SYNONYMS
 from agents.text import without_context
 from agents.words import has_file_extension, is_identifier_like, tokenize
 
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"
 #: Bump when the features or the model change: cached models of another version are refitted.
-VERSION = 5
+VERSION = 6
 
 #: Politeness and framing around the request proper ("Hello! Would you be so kind as to ...",
 #: "before the demo I need ..."): they carry no intent and pull requests towards greetings.
@@ -162,8 +163,13 @@ class Intents:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process (catalog.intents())
     def _spelled(self, word: str) -> str:
-        """A misspelt word as the example word it is closest to ("uplod" -> "upload")."""
-        if len(word) < 4 or word in self._known or word in MASKS or not word.isalpha():
+        """A word the examples never use as the example word it stands for: a synonym's, or for a
+    misspelling the closest ("uplod" -> "upload")."""
+        if word in self._known or word in MASKS or not word.isalpha():
+            return word
+        if (canonical := SYNONYMS.get(word)) is not None:
+            return canonical  # a plain word the examples never use: "bin them" is "delete them"
+        if len(word) < 4:
             return word
         swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
         if (known := next((w for w in swapped if w in self._known), None)) is not None:

@@ -88,9 +88,11 @@ _EVIDENCE: dict[str, set[str]] = {
     "uri": {"bucket", "object_key", "prefix", "s3_uri", "source", "parameters"},
     "file": {"object_key", "key_list", "local_path", "pipeline_file", "source", "parameters", "prefix"},
     "pair": {"tags", "parameters"},
+    "name": {"bucket", "object_key", "prefix", "pipeline", "version", "run", "run_list", "experiment", "name"},
 }
 UNLIKELY = 0.25
-#: How much lower the confidence floor is for a request that names a file, URI or key=value.
+#: How much lower the confidence floor is for a request that names a file, URI, key=value or a
+#: name that is no English word ("contracts-archive").
 NAMED = 0.25
 
 
@@ -98,6 +100,7 @@ def _evidence(text: str) -> set[str]:
     said = Said.of(text)
     found = {"uri"} if said.uris else set()
     found |= {"file"} if said.paths else set()
+    found |= {"name"} if said.identifiers else set()
     return found | ({"pair"} if said.pairs else set())
 
 
@@ -106,8 +109,11 @@ def choose(
 ) -> list[str]:
     """The tools whose examples `text` is nearest to, best first; none when no tool is near enough
     (or, with `nobody`, when the request reads as nobody's)."""
-    ranked = [r for r in intents().rank(text, allowed) if nobody or r.tool != NOBODY]
+    everyone = intents().rank(text, allowed)
+    ranked = [r for r in everyone if nobody or r.tool != NOBODY]
     evidence = _evidence(text)
+    if everyone and everyone[0].tool == NOBODY:
+        evidence.discard("name")  # a name alone does not make a request nobody's into some tool's
     scored = []
     for r in ranked[:6]:
         kinds = {a.kind for a in tools()[r.tool].args} if r.tool != NOBODY else set()

@@ -6,6 +6,7 @@ The requests are written for these tests, not copied from the eval suite or the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -488,3 +489,32 @@ def test_a_plan_goes_on_after_a_failure_only_to_retry_it_with_the_errors_suggest
     )
     stat_failed = [Executed("stat_object", {"bucket": "b-1", "key": "a.csv"}, False, None, missing)]
     assert advance(retry, stat_failed, lambda: "id").tool_calls[0]["args"] == {"bucket": "b-1", "key": "a2.csv"}
+
+
+@pytest.mark.parametrize(
+    ("request_", "allowed", "expected"),
+    [
+        # "photos": a word no example uses, read as the word they use for it ("files").
+        ("how many photos does img-archive-3 hold?", STORAGE, [("list_objects", {"bucket": "img-archive-3"})]),
+        # A name that is no English word makes a hesitant reading that only looks good enough to act on.
+        (
+            "suppose someone wipes a report in fin-docs-2, can it be recovered?",
+            STORAGE,
+            [("get_bucket_versioning", {"bucket": "fin-docs-2"})],
+        ),
+        # "did nightly run with": the run's name is the subject of the verb.
+        ("what did nightly run with", PIPELINES, [("get_run", {"run": "nightly"})]),
+    ],
+)
+def test_unfamiliar_words_and_bare_names(request_: str, allowed: set[str], expected: list[Any]) -> None:
+    assert steps(request_, allowed)[0] == expected
+
+
+def test_synonyms_map_to_words_the_examples_use() -> None:
+    """A synonym mapped to a word no example uses would carry no signal: the table must follow the examples."""
+    from agents.planner.synonyms import SYNONYMS
+
+    used = {
+        w for spec, _ in catalog.specs().values() for text in spec.examples for w in re.findall(r"[a-z]+", text.lower())
+    }
+    assert {canonical for canonical in SYNONYMS.values() if canonical not in used} == set()
