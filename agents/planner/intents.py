@@ -33,7 +33,7 @@ from agents.words import has_file_extension, is_identifier_like, tokenize
 #: The class of requests no tool owns (greetings, out of scope).
 NOBODY = "none"
 #: Bump when the features or the model change: cached models of another version are refitted.
-VERSION = 6
+VERSION = 7
 
 #: Politeness and framing around the request proper ("Hello! Would you be so kind as to ...",
 #: "before the demo I need ..."): they carry no intent and pull requests towards greetings.
@@ -42,7 +42,8 @@ _FRAMING = re.compile(
     r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|ok|okay|so|please|pls|wait|hold on|oops|"
     r"oh|hmm|actually|sorry|on second thought)\b[\s,!.]*)+|"
     r"\b(?:would you (?:mind|be so kind as to)|could you(?: please)?|can you(?: please)?|i'?d (?:really )?like you to|"
-    r"i'?d be (?:really |very )?grateful if you could|i need you to|please|pls|thx|thanks|thank you)\b",
+    r"i'?d be (?:really |very )?grateful if you could|i need you to|please|pls|thx|thanks|thank you|"
+    r"actually|really|basically|literally|simply|kindly)\b",
     re.I,
 )
 _WORDS = re.compile(r"[a-z]+")
@@ -164,7 +165,7 @@ class Intents:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process (catalog.intents())
     def _spelled(self, word: str) -> str:
         """A word the examples never use as the example word it stands for: a synonym's, or for a
-    misspelling the closest ("uplod" -> "upload")."""
+        misspelling the closest ("uplod" -> "upload")."""
         if word in self._known or word in MASKS or not word.isalpha():
             return word
         if (canonical := SYNONYMS.get(word)) is not None:

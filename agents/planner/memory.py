@@ -95,10 +95,9 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
         memory.parameters = dict(data.get("parameters") or memory.parameters)
         if data.get("pipeline"):
             memory.pipeline = str(data["pipeline"])
-        metrics = [a for a in data.get("artifacts") or [] if "metrics" in str(a.get("name", "")).lower()]
-        memory.metrics_uri = str(metrics[-1]["uri"]) if metrics else None
+        memory.metrics_uri = _metrics_uri(data.get("artifacts") or [])
     if e.tool == "list_runs" and data.get("runs"):
-        for run in reversed(data["runs"]):
+        for run in reversed([r for r in data["runs"] if isinstance(r, dict)]):  # "… 4 more" in an earlier turn
             _note_run(memory, run.get("id"))
             memory.run_names.add(str(run.get("name")))
     if e.tool == "list_pipelines":
@@ -117,3 +116,11 @@ def remember(executed: list[Executed]) -> ThreadMemory:
     for e in executed:
         remember_one(memory, e)
     return memory
+
+
+def _metrics_uri(listed: list[object]) -> str | None:
+    """The run's Metrics artifact (its scores), not a ClassificationMetrics one (a confusion matrix):
+    "tell me its accuracy" reads this one. Items of an earlier turn's list may be "… 4 more"."""
+    named = [(str(a.get("name", "")).lower(), a.get("uri")) for a in listed if isinstance(a, dict) and a.get("uri")]
+    scores = [uri for name, uri in named if "metrics" in name and "classification" not in name]
+    return str(scores[-1]) if scores else None

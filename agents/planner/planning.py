@@ -156,10 +156,22 @@ def fillable(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[s
             reads_only = not tools()[tool].mutating and args is None
         if args is None:
             continue
+        if args == {} and not said.refers_back and (fuller := _fuller(candidates[i + 1 :], said, memory)):
+            return fuller  # "the folders in lakehouse": not every bucket, when a close reading takes the name said
         if not said.refers_back or _uses(args, memory):
             return tool, args  # the first that fills; pointing back, the first that uses the thread
         first = first or (tool, args)
     return first or (candidates[0], None)
+
+
+def _fuller(candidates: list[str], said: Said, memory: ThreadMemory) -> tuple[str, dict[str, Any]] | None:
+    """The first read among `candidates` that takes a name the request says, for a best reading that
+    takes none: a request naming something is about it."""
+    for tool in candidates:
+        args = None if tools()[tool].mutating else _filled(tool, said, memory)
+        if args and any(isinstance(v, str) and v in said.text for v in args.values()):
+            return tool, args
+    return None
 
 
 def _filled(tool: str, said: Said, memory: ThreadMemory) -> dict[str, Any] | None:
