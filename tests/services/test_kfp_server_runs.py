@@ -65,6 +65,7 @@ def test_iris_artifacts_and_logs_are_published(
     art, logs = f"v2/artifacts/iris/{run.run_id}/", f"v2/logs/iris/{run.run_id}/"
     keys = {o.object_name for o in s3.list_objects("mlpipeline", prefix=art, recursive=True)}
     expected = {"prepare-data/train_data", "prepare-data/test_data", "train/model", "evaluate/metrics"}
+    expected |= {"evaluate/classification_metrics", "evaluate/feature_importance"}
     assert keys == {art + k for k in expected}
     metrics = s3.get_object("mlpipeline", art + "evaluate/metrics")
     try:

@@ -1,4 +1,4 @@
-"""Run outputs in the object store: artifacts, task logs and Metrics.
+"""Run outputs in the object store: artifacts, task logs, Metrics and ClassificationMetrics.
 
 The KFP API only carries states; what a person asks about ("what accuracy did it get?", "why did it
 fail?") lives in the object store the server publishes to:
@@ -16,6 +16,7 @@ from typing import Any
 
 from minio.error import S3Error
 
+from tools.base import ToolFailure
 from tools.kfp.context import KfpContext
 from tools.kfp.errors import is_transport
 from tools.storage.errors import unreachable as storage_unreachable
@@ -25,6 +26,8 @@ ARTIFACT_CAP = 50
 LOG_READ_BYTES = 256 * 1024
 MAX_LINE_CHARS = 500
 METRICS_MAX_BYTES = 64 * 1024
+#: A ClassificationMetrics artifact carries a whole ROC curve (one point per distinct score).
+CLASSIFICATION_MAX_BYTES = 2 * 1024 * 1024
 
 
 @contextlib.contextmanager
@@ -111,24 +114,39 @@ def read_log_tail(ctx: KfpContext, pipeline: str, run_id: str, task: str, lines:
     return tail[-lines:], start > 0 or len(tail) > lines
 
 
+def read_json(ctx: KfpContext, pipeline: str, run_id: str, task: str, name: str, max_bytes: int) -> Any:
+    """The JSON value an artifact holds (metadata-only artifacts are published as JSON), None when it
+    is missing or not JSON. Reads at most `max_bytes` (+1 to tell a cut one from a whole one)."""
+    if ctx.storage is None:
+        return None
+    key = f"{artifact_prefix(pipeline, run_id)}{task}/{name}"
+    try:
+        raw = _read(ctx, key, length=max_bytes + 1)
+    except S3Error:
+        return None
+    if len(raw) > max_bytes:
+        raise ToolFailure(
+            "ArtifactTooLarge",
+            f"s3://{ctx.artifact_bucket}/{key} is larger than {max_bytes // 1024} KB; it is not read whole.",
+            hint="Download it with the storage tools to look at it.",
+        )
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 def read_metrics(ctx: KfpContext, pipeline: str, run_id: str, outputs: list[tuple[str, str]]) -> dict[str, Any]:
     """Numeric metrics from the run's Metrics artifacts (JSON objects); missing ones are skipped.
 
     When two tasks log the same metric name, the later ones are prefixed with their task.
     """
-    if ctx.storage is None:
-        return {}
     metrics: dict[str, Any] = {}
     for task, name in outputs:
-        key = f"{artifact_prefix(pipeline, run_id)}{task}/{name}"
         try:
-            raw = _read(ctx, key, length=METRICS_MAX_BYTES)
-        except S3Error:
-            continue
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
+            data = read_json(ctx, pipeline, run_id, task, name, METRICS_MAX_BYTES)
+        except ToolFailure:
+            continue  # not a Metrics artifact as pipelines write them: nothing to read as scores
         if not isinstance(data, dict):
             continue
         for metric, value in data.items():

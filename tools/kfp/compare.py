@@ -1,4 +1,5 @@
-"""compare_runs: parameters and metrics of several runs side by side, with the best run per metric."""
+"""compare_runs: parameters and metrics of several runs side by side, with the best run per metric,
+and a bar chart per metric (a run per bar) for the surfaces that draw."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from tools.base import ToolFailure
+from tools.charts import Chart, Series, as_data
 from tools.kfp import artifacts
 from tools.kfp.common import StrictArgs, kfp_tool, state_of
 from tools.kfp.context import KfpContext
@@ -18,6 +20,8 @@ from tools.slots import Slot
 
 _HIGHER = re.compile(r"acc|f1|precision|recall|auc|roc|r2|score|iou|map\b|bleu|rouge", re.IGNORECASE)
 _LOWER = re.compile(r"loss|error|err\b|mse|mae|rmse|mape|perplexity|latency", re.IGNORECASE)
+#: Metrics charted: a handful of charts is what a person looks at; the table keeps every metric.
+MAX_METRIC_CHARTS = 6
 
 
 def direction(metric: str) -> str | None:
@@ -39,6 +43,28 @@ class CompareRunsArgs(StrictArgs):
 
 def _same(values: list[Any]) -> bool:
     return len({json.dumps(v, sort_keys=True, default=str) for v in values}) == 1
+
+
+def metric_charts(table: dict[str, list[Any]], labels: list[str]) -> tuple[list[Chart], int]:
+    """One bar chart per numeric metric (a bar per run), those that tell the runs apart first, then those
+    whose better direction is known; returns the charts and how many metrics had to be left out."""
+
+    def numeric(v: Any) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    charted = [m for m, values in table.items() if any(numeric(v) for v in values)]
+    charted.sort(key=lambda m: (_same([v for v in table[m] if numeric(v)]), direction(m) is None))
+    charts = [
+        Chart(
+            kind="bar",
+            title=f"{metric} per run",
+            x_label="run",
+            y_label=metric,
+            series=[Series(name=metric, x=list(labels), y=[v if numeric(v) else None for v in table[metric]])],
+        )
+        for metric in charted[:MAX_METRIC_CHARTS]
+    ]
+    return charts, max(0, len(charted) - MAX_METRIC_CHARTS)
 
 
 def compare_runs(args: CompareRunsArgs, ctx: KfpContext) -> dict[str, Any]:
@@ -84,6 +110,11 @@ def compare_runs(args: CompareRunsArgs, ctx: KfpContext) -> dict[str, Any]:
         out["note"] = f"Metrics are not available: {store_problem}"
     elif not metric_names:
         out["note"] = "None of these runs has Metrics artifacts in the object store (yet)."
+    charts, left_out = metric_charts(table_m, labels)
+    if charts:
+        out["charts"] = as_data(*charts)
+    if left_out:
+        out["note"] = (out.get("note", "") + f" Charts show {len(charts)} of {len(charts) + left_out} metrics.").strip()
     if len({r.run_id for r in runs}) < len(runs):
         out["note"] = (out.get("note", "") + " The same run was given more than once.").strip()
     return out

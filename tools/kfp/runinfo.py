@@ -29,6 +29,9 @@ class Names:
         self.ctx = ctx
         self._pipelines: dict[str, str] | None = None
         self._experiments: dict[str, str] | None = None
+        #: Specs by pipeline version id: runs of one version share one, so reading many runs' outputs
+        #: (a metric's history) costs one spec request per version, not one per run.
+        self.specs: dict[str, dict[str, Any] | None] = {}
 
     def pipeline(self, pipeline_id: str | None) -> str | None:
         if not pipeline_id:
@@ -59,7 +62,7 @@ def run_pipeline_name(run: Any, names: Names) -> str | None:
     return pipeline_name(getattr(run, "pipeline_spec", None))  # a run submitted with an inline spec
 
 
-def run_spec(ctx: KfpContext, run: Any) -> dict[str, Any] | None:
+def run_spec(ctx: KfpContext, run: Any, names: Names | None = None) -> dict[str, Any] | None:
     """The spec a run executed: inline, or its pipeline version's (None if that was deleted)."""
     spec = getattr(run, "pipeline_spec", None)
     if isinstance(spec, dict) and spec:
@@ -67,13 +70,18 @@ def run_spec(ctx: KfpContext, run: Any) -> dict[str, Any] | None:
     pipeline_id, version_id = version_ref(run)
     if not (pipeline_id and version_id):
         return None
+    if names is not None and version_id in names.specs:
+        return names.specs[version_id]
     try:
         spec = ctx.client.get_pipeline_version(pipeline_id, version_id).pipeline_spec
     except Exception as exc:
         if is_transport(exc):
             raise
-        return None
-    return spec if isinstance(spec, dict) else None
+        spec = None
+    spec = spec if isinstance(spec, dict) else None
+    if names is not None:
+        names.specs[version_id] = spec
+    return spec
 
 
 def summary(run: Any, names: Names) -> dict[str, Any]:
@@ -171,12 +179,17 @@ def details(ctx: KfpContext, run: Any, names: Names | None = None) -> dict[str, 
 
 
 def metrics_of(ctx: KfpContext, run: Any, names: Names) -> dict[str, Any]:
-    spec = run_spec(ctx, run)
+    """The numeric scores a run logged (its Metrics artifacts, feature importances left out)."""
+    spec = run_spec(ctx, run, names)
     layout = layout_name(spec, run_pipeline_name(run, names))
     if not layout:
         return {}
     outputs = metrics_outputs(spec) if spec else []
     if not outputs:  # spec unknown (e.g. version deleted): artifacts named like metrics
         listed, _ = artifacts.list_artifacts(ctx, layout, run.run_id)
-        outputs = [(a["task"], a["name"]) for a in listed if "metrics" in a["name"].lower()]
+        outputs = [
+            (a["task"], a["name"])
+            for a in listed
+            if "metrics" in a["name"].lower() and "classification" not in a["name"].lower()
+        ]
     return artifacts.read_metrics(ctx, layout, run.run_id, outputs)

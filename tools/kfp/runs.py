@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator
@@ -46,23 +47,31 @@ class ListRunsArgs(StrictArgs):
         return upper
 
 
+def of_pipeline(pipeline: Any, names: Names) -> Callable[[Any], bool]:
+    """Whether a run is of `pipeline` (a V2beta1Pipeline): by its version's pipeline id, or by name
+    for a run submitted with an inline spec. Filtered here: not every server filters runs by pipeline."""
+    pipeline_id, wanted = pipeline.pipeline_id, display_name(pipeline)
+
+    def match(run: Any) -> bool:
+        pid, _ = version_ref(run)
+        return pid == pipeline_id or (pid is None and run_pipeline_name(run, names) == wanted)
+
+    return match
+
+
 def list_runs(args: ListRunsArgs, ctx: KfpContext) -> dict[str, Any]:
     names = Names(ctx)
     experiment_id = resolve_experiment(ctx, args.experiment).experiment_id if args.experiment else None
-    pipeline = resolve_pipeline(ctx, args.pipeline) if args.pipeline else None
-    pipeline_id = pipeline.pipeline_id if pipeline is not None else None
-    wanted_pipeline = display_name(pipeline) if pipeline is not None else None
+    wanted = of_pipeline(resolve_pipeline(ctx, args.pipeline), names) if args.pipeline else None
     picked: list[dict[str, Any]] = []
     more = False
     scanned = 0
-    for run in recent_runs(ctx, experiment_id=experiment_id):  # filtered here: not every server filters
+    for run in recent_runs(ctx, experiment_id=experiment_id):
         scanned += 1
         if args.state and state_of(run) != args.state:
             continue
-        if pipeline_id:
-            pid, _ = version_ref(run)
-            if pid != pipeline_id and not (pid is None and run_pipeline_name(run, names) == wanted_pipeline):
-                continue
+        if wanted is not None and not wanted(run):
+            continue
         if len(picked) == args.limit:
             more = True
             break

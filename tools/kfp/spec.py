@@ -1,4 +1,4 @@
-"""Reading a compiled pipeline spec (KFP IR): its inputs, tasks and Metrics outputs.
+"""Reading a compiled pipeline spec (KFP IR): its inputs, tasks and Metrics / ClassificationMetrics outputs.
 
 Parameter validation, the approval preview and compare_runs all need to know what a pipeline
 declares; the spec is the only place that says it, in protobuf-JSON (camelCase) form.
@@ -22,6 +22,7 @@ PARAM_TYPES = {
     "STRUCT": "dict",
 }
 METRICS_SCHEMAS = {"system.Metrics"}
+CLASSIFICATION_SCHEMAS = {"system.ClassificationMetrics"}
 
 
 @dataclass(frozen=True)
@@ -127,14 +128,38 @@ def _in_run_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(done.values())
 
 
-def metrics_outputs(spec: Any) -> list[tuple[str, str]]:
-    """(task name, artifact name) of every top-level task output typed system.Metrics."""
+def outputs_of_schema(spec: Any, schemas: set[str]) -> list[tuple[str, str]]:
+    """(task name, artifact name) of every top-level task output whose schema title is in `schemas`."""
     spec = unwrap(spec)
     out = []
     for key, task in (((spec.get("root") or {}).get("dag") or {}).get("tasks") or {}).items():
         comp = _components(spec).get((task.get("componentRef") or {}).get("name", "")) or {}
         artifacts = ((comp.get("outputDefinitions") or {}).get("artifacts")) or {}
         for art_name, art in artifacts.items():
-            if ((art.get("artifactType") or {}).get("schemaTitle")) in METRICS_SCHEMAS:
+            if ((art.get("artifactType") or {}).get("schemaTitle")) in schemas:
                 out.append(((task.get("taskInfo") or {}).get("name") or key, art_name))
     return out
+
+
+def is_feature_importance(artifact_name: str) -> bool:
+    """A Metrics artifact that holds one importance per input feature, by the name pipelines give it.
+
+    KFP has no schema for feature importances; pipelines log them as a Metrics artifact (one metric
+    per feature), so only the name tells them from scores like accuracy, which they must not mix with.
+    """
+    return "importance" in artifact_name.lower()
+
+
+def metrics_outputs(spec: Any) -> list[tuple[str, str]]:
+    """(task name, artifact name) of every top-level system.Metrics output that holds scores."""
+    return [o for o in outputs_of_schema(spec, METRICS_SCHEMAS) if not is_feature_importance(o[1])]
+
+
+def feature_importance_outputs(spec: Any) -> list[tuple[str, str]]:
+    """(task name, artifact name) of the system.Metrics outputs that hold feature importances."""
+    return [o for o in outputs_of_schema(spec, METRICS_SCHEMAS) if is_feature_importance(o[1])]
+
+
+def classification_outputs(spec: Any) -> list[tuple[str, str]]:
+    """(task name, artifact name) of every top-level system.ClassificationMetrics output."""
+    return outputs_of_schema(spec, CLASSIFICATION_SCHEMAS)

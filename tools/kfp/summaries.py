@@ -119,6 +119,49 @@ def _compare(args: Args, data: Data) -> str:
     return "\n".join(out)
 
 
+def _num(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _plots(args: Args, data: Data) -> str:
+    out = [f"Plots of run {data.get('run')} ({data.get('pipeline')}, {data.get('state')}):"]
+    for cm in data.get("confusion_matrices") or []:
+        line = (
+            f"  • Confusion matrix ({', '.join(map(str, cm.get('labels', [])))}): accuracy {_num(cm.get('accuracy'))}"
+        )
+        line += f" on {_num(cm.get('total'))} rows"
+        worst = cm.get("most_confused")
+        if worst:
+            line += f"; most confused: {_num(worst['count'])} {worst['true']} predicted as {worst['predicted']}"
+        out.append(line)
+    for roc in data.get("roc_curves") or []:
+        out.append(f"  • ROC curve: AUC {_num(roc.get('auc'))} ({roc.get('points')} points)")
+    for fi in data.get("feature_importances") or []:
+        top = ", ".join(f"{f['feature']} {_num(f['importance'])}" for f in (fi.get("features") or [])[:5])
+        out.append(f"  • Feature importance, highest first: {top}")
+    if data.get("note"):
+        out.append(str(data["note"]))
+    return "\n".join(out)
+
+
+def _history(args: Args, data: Data) -> str:
+    of = f" {data['pipeline']}" if data.get("pipeline") else ""
+    text = (
+        f"{data.get('metric')} over {data.get('count')}{of} run(s), oldest to newest: "
+        f"{_num(data.get('first'))} -> {_num(data.get('last'))} "
+        f"(min {_num(data.get('min'))}, max {_num(data.get('max'))})"
+    )
+    best = data.get("best")
+    if best:
+        text += f"; best {_num(best.get('value'))} in run {best.get('run')}"
+    rows = data.get("rows") or []
+    lines = [
+        f"  • {str(r.get('created_at') or '?')[:16].replace('T', ' ')} {r.get('run')}: {_num(r.get('value'))}"
+        for r in rows[-LIST_LIMIT:]
+    ]
+    return text + ".\n" + "\n".join(lines) + (f"\n{data['note']}" if data.get("note") else "")
+
+
 SUMMARIES: dict[str, Summary] = {
     "list_pipelines": _pipelines,
     "get_pipeline": _pipeline,
@@ -148,4 +191,6 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "get_task_logs": _logs,
     "compare_runs": _compare,
+    "get_run_plots": _plots,
+    "plot_metric_history": _history,
 }

@@ -3,11 +3,15 @@
 Layout (like KFP on a cluster, bucket `mlpipeline`):
   v2/artifacts/<pipeline-name>/<run-id>/<task-name>/<artifact-name>  (directories -> files under it)
   v2/logs/<pipeline-name>/<run-id>/<task-name>.log
-Metrics artifacts have no file on disk with kfp.local (the values live in metadata), so they are
-written as a JSON object of the logged metrics. Publishing never raises: a run's outcome must not
-depend on the store being up, so problems are returned for the caller to record. A store that is
-briefly down (restarting, or an embedded one that died and is started again) is retried for about
-`RETRY_DELAYS_S` (~15 s) before a run is recorded as "artifacts not published".
+Metrics and ClassificationMetrics artifacts have no file on disk with kfp.local (the values live in
+metadata), so their metadata is written as a JSON object: the logged metrics, or as kfp writes a
+ClassificationMetrics: {"confusionMatrix": {"annotationSpecs": [{"displayName": ...}, ...],
+"rows": [{"row": [...]}, ...]}, "confidenceMetrics": [{"confidenceThreshold", "recall",
+"falsePositiveRate"}, ...]} (every number a float, having passed through a protobuf Struct).
+Publishing never raises: a run's outcome must not depend on the store being up, so problems are
+returned for the caller to record. A store that is briefly down (restarting, or an embedded one that
+died and is started again) is retried for about `RETRY_DELAYS_S` (~15 s) before a run is recorded as
+"artifacts not published".
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ BUCKET = "mlpipeline"
 _TIMEOUT_S = 5.0
 #: Waits between attempts to reach the store: ~15 s in all, enough for an embedded store to restart.
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+#: Artifact kinds whose content is their metadata (kfp.local writes no file for them): class names, schema titles.
+METADATA_ONLY_TYPES = frozenset({"Metrics", "ClassificationMetrics"})
+METADATA_ONLY_SCHEMAS = frozenset({"system.Metrics", "system.ClassificationMetrics"})
 
 
 def _client(settings: StoreSettings) -> Any:
@@ -59,6 +66,10 @@ def _ensure_bucket(client: Any) -> None:
             raise
 
 
+def _metadata_only(artifact: dict[str, Any]) -> bool:
+    return artifact.get("type") in METADATA_ONLY_TYPES or artifact.get("schema_title") in METADATA_ONLY_SCHEMAS
+
+
 def planned_uploads(run_dir: Path, run_info: dict[str, Any], pipeline: str, run_id: str) -> list[tuple[str, Any, str]]:
     """(key, Path or bytes, content type) for everything a run produced, so it can be tested without a store."""
     uploads: list[tuple[str, Any, str]] = []
@@ -79,7 +90,7 @@ def planned_uploads(run_dir: Path, run_info: dict[str, Any], pipeline: str, run_
                         for p in sorted(path.rglob("*"))
                         if p.is_file()
                     ]
-                elif artifact.get("type") == "Metrics" or artifact.get("schema_title") == "system.Metrics":
+                elif _metadata_only(artifact):
                     body = json.dumps(artifact.get("metadata") or {}, indent=1).encode()
                     uploads.append((key, body, "application/json"))
         task_log = run_dir / "logs" / f"{name}.log"
