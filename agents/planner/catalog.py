@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from annotated_types import Le, Lt
 from pydantic.fields import FieldInfo
@@ -34,6 +34,8 @@ class Arg:
     role: str = ""
     #: A name the user chooses (create_bucket's bucket), not one that exists.
     new: bool = False
+    #: The values a "choice" argument allows (its Literal), for reading them from a request.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def _arg(name: str, field: FieldInfo) -> Arg:
     role = slot.role if slot and slot.role else name.split("_", 1)[0] if name.startswith(("src_", "dst_")) else ""
     default = None if field.is_required() else field.get_default(call_default_factory=True)
     kind = slot.kind if slot else None
-    return Arg(name, kind, field.is_required(), default, _maximum(field), role, bool(slot and slot.new))
+    choices = tuple(str(c) for c in get_args(field.annotation)) if get_origin(field.annotation) is Literal else ()
+    return Arg(name, kind, field.is_required(), default, _maximum(field), role, bool(slot and slot.new), choices)
 
 
 def _maximum(field: FieldInfo) -> float | None:

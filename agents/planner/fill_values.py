@@ -11,6 +11,7 @@ from agents.planner.catalog import Arg
 from agents.planner.said import spelled_as
 from agents.text import CONTINUES
 from agents.words import has_file_extension
+from tools.kfp.compare import direction
 
 if TYPE_CHECKING:
     from agents.planner.fill import Slots
@@ -110,6 +111,9 @@ def name(s: Slots, arg: Arg) -> Any:
     return next((p for p in pool if p not in files), None)
 
 
+_X_AXIS = re.compile(r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?([\w.-]+)|\b([\w.-]+) on the x[- ]axis\b", re.I)
+
+
 def text(s: Slots, arg: Arg) -> Any:
     said = s.said
     if arg.name == "query":  # "and for a whole run?" is searched with the question it continues
@@ -121,6 +125,15 @@ def text(s: Slots, arg: Arg) -> Any:
     if arg.name == "function":
         funcs = said.near({"function", "func"}) + [n.removesuffix("()") for n in said.names if n.text.endswith("()")]
         return funcs[0] if funcs else None
+    if arg.name == "metric":  # "plot the accuracy of every run": a word that names a score
+        return next((w for w in [*said.identifiers, *said.words] if direction(w)), None)
+    if arg.name == "columns":  # "plot column loss of ...", "the val_loss and loss columns"
+        return said.near({"column", "columns", "col"}) or None
+    if arg.name == "x":  # "rmse against epoch", "with step on the x axis"
+        m = re.search(
+            r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?([\w.-]+)|\b([\w.-]+) on the x[- ]axis\b", said.text, re.I
+        )
+        return (m.group(1) or m.group(2)) if m else None
     if arg.name == "description":
         m = re.search(r"\b(?:description|described as|describe it as)\s*[:=]?\s*(.+)$", said.text, re.I)
         return m.group(1).strip().strip("\"'") if m else None
@@ -151,7 +164,16 @@ _STATES = {
 def choice(s: Slots, arg: Arg) -> Any:
     if arg.name == "state":
         return next((_STATES[w] for w in s.said.words if w in _STATES), None)
-    return None
+    # Any other choice by its own words: "the ROC curve" is roc_curve, "which features mattered"
+    # feature_importance. Only one choice may match; otherwise the default stands.
+    said = [w for w in s.said.words if len(w) >= 3]
+    named = {c for c in arg.choices if c != arg.default and any(_says(said, part) for part in c.split("_"))}
+    return named.pop() if len(named) == 1 else None
+
+
+def _says(words: list[str], part: str) -> bool:
+    """ "features" says "feature"; a short part ("roc") only as itself."""
+    return any(w == part or (len(part) >= 4 and w.startswith(part)) for w in words)
 
 
 _ON = re.compile(r"\b(on|enable|enabled|activate|start|keep (?:a )?history|keep old|restore|turn it on)\b")

@@ -183,14 +183,24 @@ def _metrics_across_agents(parts: list[tuple[str, str]], available: list[str]) -
             continue
         clauses = clauses_of(task)
         asks = [c for c in clauses if METRICS.search(c)]
-        if not asks:
+        action = " and ".join(c for c in clauses if c not in asks) or task
+        if not asks or not _about_one_run(action):
             out.append((owner, task))
             continue
-        action = " and ".join(c for c in clauses if c not in asks) or task
         if not _WAIT.search(action):
             action += " and wait for it to finish"
         out += [(owner, action), ("storage", " and ".join(asks))]
     return out
+
+
+#: The tools whose request may ask for the run's scores, which only its metrics artifact holds; the
+#: others ("plot the accuracy of every run", "the confusion matrix") report scores themselves.
+_ONE_RUN = frozenset({"submit_run", "wait_for_run", "get_run"})
+
+
+def _about_one_run(task: str) -> bool:
+    candidates = choose(task, {t for t in _all_tools() if owner_of(t) == "pipelines"}, wide=False)
+    return not candidates or candidates[0] in _ONE_RUN
 
 
 def capabilities(available: list[str]) -> str:

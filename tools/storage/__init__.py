@@ -13,6 +13,7 @@ from tools.storage.context import StorageContext
 from tools.storage.errors import map_storage_error
 from tools.storage.object_ops import COPY_OBJECT, DELETE_OBJECTS, MOVE_OBJECT
 from tools.storage.objects import LIST_OBJECTS, PRESIGN_URL, STAT_OBJECT
+from tools.storage.plot import PLOT_OBJECT
 from tools.storage.preview import PREVIEW_OBJECT
 from tools.storage.tagging import GET_OBJECT_TAGS, SET_OBJECT_TAGS
 from tools.storage.transfer import DOWNLOAD, UPLOAD
@@ -25,6 +26,7 @@ STORAGE_TOOLS: list[ToolSpec] = [
     LIST_OBJECTS,
     STAT_OBJECT,
     PREVIEW_OBJECT,
+    PLOT_OBJECT,
     UPLOAD,
     DOWNLOAD,
     COPY_OBJECT,

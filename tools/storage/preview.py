@@ -100,7 +100,8 @@ def _complete_lines(text: str, cut: bool) -> str:
     return text
 
 
-def _csv(text: str, cut: bool, delimiter: str | None, max_rows: int) -> dict[str, Any]:
+def _table(text: str, cut: bool, delimiter: str | None) -> tuple[list[str], list[list[str]], str]:
+    """(header, data rows, delimiter) of CSV text; a byte cap's partial last line is dropped."""
     body = _complete_lines(text, cut)
     if delimiter is None:
         try:
@@ -108,7 +109,25 @@ def _csv(text: str, cut: bool, delimiter: str | None, max_rows: int) -> dict[str
         except csv.Error:
             delimiter = ","
     rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))
-    header, data = (rows[0], rows[1:]) if rows else ([], [])
+    return (rows[0], rows[1:], delimiter) if rows else ([], [], delimiter)
+
+
+def csv_rows(text: str, cut: bool, key: str) -> tuple[list[str], list[list[str]], str]:
+    """The table in a CSV/TSV object's text, its delimiter known from the name or sniffed."""
+    return _table(text, cut, _CSV_EXT.get(PurePosixPath(key).suffix.lower()))
+
+
+def read_text(client: Minio, bucket: str, key: str, max_bytes: int) -> tuple[str | None, int, bool]:
+    """(text or None for binary, object size, whether the cap cut it) of an object's head."""
+    size = client.stat_object(bucket, key).size or 0
+    data = _read_head(client, bucket, key, size, max_bytes)
+    cut = size > len(data)
+    binary = PurePosixPath(key).suffix.lower() in _BINARY_EXT
+    return (None if binary else _decode(data, cut)), size, cut
+
+
+def _csv(text: str, cut: bool, delimiter: str | None, max_rows: int) -> dict[str, Any]:
+    header, data, delimiter = _table(text, cut, delimiter)
     return {
         "delimiter": delimiter,
         "columns": header,

@@ -147,6 +147,17 @@ def _tags(args: Args, data: Data) -> str:
     return f"Tags on {target}: " + ", ".join(f"{k}={v}" for k, v in tags.items()) + "."
 
 
+def _plot(args: Args, data: Data) -> str:
+    target = f"s3://{data.get('bucket', args.get('bucket'))}/{data.get('key', args.get('key'))}"
+    lines = [
+        f"  • {name}: {c.get('first'):.4g} -> {c.get('last'):.4g} (min {c.get('min'):.4g}, max {c.get('max'):.4g})"
+        for name, c in (data.get("columns") or {}).items()
+        if c.get("points")
+    ]
+    rows = f"{data.get('rows_plotted')} rows" + (" (the first ones only)" if data.get("truncated") else "")
+    return f"Plotted {target}, {rows}:\n" + "\n".join(lines)
+
+
 SUMMARIES: dict[str, Summary] = {
     "list_buckets": _buckets,
     "create_bucket": lambda args, data: f"Created bucket {args.get('bucket')}.",
@@ -157,6 +168,7 @@ SUMMARIES: dict[str, Summary] = {
     "list_objects": _objects,
     "stat_object": _stat,
     "preview_object": _preview,
+    "plot_object": _plot,
     "upload": _upload,
     "download": _download,
     "copy_object": _copy("Copied"),

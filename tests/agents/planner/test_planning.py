@@ -518,3 +518,44 @@ def test_synonyms_map_to_words_the_examples_use() -> None:
         w for spec, _ in catalog.specs().values() for text in spec.examples for w in re.findall(r"[a-z]+", text.lower())
     }
     assert {canonical for canonical in SYNONYMS.values() if canonical not in used} == set()
+
+
+@pytest.mark.parametrize(
+    ("request_", "allowed", "expected"),
+    [
+        # A choice argument is read by its own words (get_run_plots' plot).
+        ("and the roc curve of run rf-7?", PIPELINES, [("get_run_plots", {"run": "rf-7", "plot": "roc_curve"})]),
+        (
+            "which features did my newest run rely on most",
+            PIPELINES,
+            [("get_run_plots", {"run": "latest", "plot": "feature_importance"})],
+        ),
+        # A metric is a word that names a score; a column follows its noun; x follows "against".
+        (
+            "plot the f1_macro of every churn run",
+            PIPELINES,
+            [("plot_metric_history", {"metric": "f1_macro", "pipeline": "churn"})],
+        ),
+        (
+            "graph the column val_loss of s3://exp/h.csv against step",
+            STORAGE,
+            [("plot_object", {"bucket": "exp", "key": "h.csv", "columns": ["val_loss"], "x": "step"})],
+        ),
+    ],
+)
+def test_chart_requests(request_: str, allowed: set[str], expected: list[Any]) -> None:
+    assert steps(request_, allowed)[0] == expected
+
+
+def test_a_request_for_scores_across_runs_stays_with_the_tool_that_reports_them() -> None:
+    """ "Tell me its accuracy" after a run is read from the run's metrics artifact by the storage agent;
+    a chart of the accuracy over runs (or a run's confusion matrix) reports the scores itself."""
+    from agents.planner.router import split_by_specialist
+
+    both = ["storage", "pipelines"]
+    trend = "plot the precision of every fraud run over time"
+    assert split_by_specialist(trend, both) == [("pipelines", trend)]
+    assert [owner for owner, _ in split_by_specialist("run the iris pipeline and tell me its accuracy", both)] == [
+        "pipelines",
+        "storage",
+    ]
