@@ -33,6 +33,18 @@ def nap(seconds: int) -> None:
     time.sleep(seconds)
 
 
+@dsl.component(base_image="python:3.11-slim")
+def score(metrics: dsl.Output[dsl.Metrics], classes: dsl.Output[dsl.ClassificationMetrics]) -> None:
+    metrics.log_metric("accuracy", 0.75)
+    classes.log_confusion_matrix(["cat", "dog"], [[3, 1], [1, 3]])
+
+
+@dsl.pipeline(name="scored")
+def scored_pipeline() -> None:
+    """Logs what charts are drawn from (a Metrics and a ClassificationMetrics artifact), in a second."""
+    score()
+
+
 @dsl.pipeline(name="shout")
 def shout_pipeline(word: str = "hi") -> str:
     return shout(word=word).output

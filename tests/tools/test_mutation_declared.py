@@ -30,7 +30,7 @@ import pytest
 from minio import Minio
 
 from tests.helpers import raw_client
-from tests.services.kfp_helpers import compile_to, nap_pipeline, shout_pipeline
+from tests.services.kfp_helpers import compile_to, nap_pipeline, scored_pipeline, shout_pipeline
 from tests.tools.kfp_helpers import kfp_ctx
 from tests.tools.kfp_helpers import ok as kfp_ok
 from tools.base import ToolResult, ToolSpec, run_tool
@@ -82,6 +82,7 @@ STORAGE_CASES: dict[str, Args] = {
     "list_objects": {"bucket": "src"},
     "stat_object": {"bucket": "src", "key": "a.txt"},
     "preview_object": {"bucket": "src", "key": "a.txt"},
+    "plot_object": {"bucket": "src", "key": "h.csv"},
     "upload": {"local_path": "up.txt", "bucket": "src"},
     "download": {"bucket": "src", "key": "a.txt"},
     "copy_object": {"src_bucket": "src", "src_key": "a.txt", "dst_bucket": "empty"},
@@ -117,6 +118,7 @@ def test_storage_tool_declares_what_it_does(name: str, s3_endpoint: str, tmp_pat
     client.make_bucket("src")
     client.make_bucket("empty")
     client.put_object("src", "a.txt", io.BytesIO(b"hello"), 5)
+    client.put_object("src", "h.csv", io.BytesIO(b"step,loss\n1,0.5\n2,0.25\n"), 23)
     (tmp_path / "up.txt").write_text("uploaded\n")
     ctx = StorageContext(
         client_factory=lambda: make_minio_client(s3_endpoint, "testing", "testing"),
@@ -139,6 +141,7 @@ class KfpWorld:
     napper: str  # "nap-<tag>": its runs keep running until terminated
     experiment: str
     done: tuple[str, str]  # two runs of `pipeline`, terminated (final) before any case runs
+    scored: str  # a finished run that logged Metrics and a ClassificationMetrics artifact
 
 
 def _terminate(ctx: KfpContext, run_id: str) -> None:
@@ -165,7 +168,11 @@ def kfp_world(kfp_host: str, seaweed_endpoint: Any, tmp_path_factory: pytest.Tem
         run = kfp_ok(ctx, "submit_run", pipeline=pipeline, parameters={}, run_name=f"done-{n}-{tag}")
         _terminate(ctx, run["run_id"])
         done.append(f"done-{n}-{tag}")
-    yield KfpWorld(ctx, tag, pipeline, napper, experiment, (done[0], done[1]))
+    compile_to(scored_pipeline, workdir / "scored.yaml", f"scored-{tag}")
+    kfp_ok(ctx, "upload_pipeline", path="scored.yaml", name=f"scored-{tag}")
+    scored = kfp_ok(ctx, "submit_run", pipeline=f"scored-{tag}", parameters={}, run_name=f"scored-{tag}")
+    kfp_ok(ctx, "wait_for_run", run=scored["run_id"], timeout_seconds=120)
+    yield KfpWorld(ctx, tag, pipeline, napper, experiment, (done[0], done[1]), scored["run_id"])
 
 
 def _kfp_state(ctx: KfpContext) -> State:
@@ -206,6 +213,8 @@ KFP_CASES: dict[str, KfpCase] = {
     "terminate_run": lambda w: {"run": _live_run(w)},
     "get_task_logs": lambda w: {"run": w.done[0]},
     "compare_runs": lambda w: {"runs": list(w.done)},
+    "get_run_plots": lambda w: {"run": w.scored},
+    "plot_metric_history": lambda w: {"metric": "accuracy", "pipeline": f"scored-{w.tag}"},
 }
 
 
