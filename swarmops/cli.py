@@ -25,6 +25,7 @@ from swarmops.settings import ConfigError, Settings
 from swarmops.threads import StateStoreError, ThreadStore
 
 if TYPE_CHECKING:
+    from swarmops.charts.files import ChartSaver
     from swarmops.session import Assistant
 
 T = TypeVar("T")
@@ -62,8 +63,11 @@ async def _turn(
     as_json: bool,
     console: Console,
     resume: Decision | None = None,
+    charts: ChartSaver | None = None,
 ) -> TurnDone | None:
-    """Run one turn (or resume a pending approval), rendering events and answering approvals."""
+    """Run one turn (or resume a pending approval), rendering events and answering approvals;
+    with `charts`, every chart a tool returns is also saved as a PNG and its path printed."""
+    from swarmops.events import ToolResultEvent
     from swarmops.render import ConsoleRenderer
     from swarmops.terminal import ask_approval
 
@@ -75,6 +79,8 @@ async def _turn(
             print(event.to_json(), flush=True)
         else:
             renderer.handle(event)
+        if charts is not None and isinstance(event, ToolResultEvent) and event.ok:
+            charts.save_and_report(event.tool, event.data, console)
         if isinstance(event, ApprovalRequest):
             if yes:
                 event.approve()
@@ -107,15 +113,23 @@ def ask(
     read_only: ReadOnly = False,
     thread: Annotated[str | None, typer.Option("--thread", "-t", help="Continue this conversation.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the event stream as JSON lines.")] = False,
+    save_charts: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-charts", metavar="DIR", help="Also write each chart a tool returns as DIR/<n>-<tool>-<title>.png."
+        ),
+    ] = None,
 ) -> None:
-    """One turn: shows each handoff, tool call and result as it happens.
+    """One turn: shows each handoff, tool call and result (charts drawn in text) as it happens.
 
-    Exits 1 when the turn ended in an error (model unreachable, a backend down), 2 for an empty
-    message or a configuration problem.
+    Exits 1 when the turn ended in an error (model unreachable, a backend down, a chart that could
+    not be saved), 2 for an empty message, a configuration problem or a --save-charts DIR that
+    cannot be written.
     """
     if not text.strip():
         raise _fail('the message is empty: say what you want, e.g. swarmops ask "list my buckets"')
     settings = _settings(read_only)
+    charts = _chart_saver(save_charts)
     from swarmops.session import Assistant
 
     console = Console(stderr=as_json)
@@ -123,17 +137,31 @@ def ask(
 
     async def run() -> TurnDone | None:
         async with Assistant.open(settings, surface="cli") as assistant:
-            return await _turn(assistant, thread_id, text, yes=yes, as_json=as_json, console=console)
+            return await _turn(assistant, thread_id, text, yes=yes, as_json=as_json, console=console, charts=charts)
 
     done = _run(run(), console)
     if done and done.pending_approval and not as_json:
         console.print(f'[yellow]answer it later with: swarmops ask --thread {thread_id} "yes"[/] (or "no")')
     elif done and not as_json and not thread:
         console.print(f'[dim]continue with: swarmops ask --thread {thread_id} "..."[/]')
-    if done is None or done.error is not None:
+    if done is None or done.error is not None or (charts is not None and charts.failed):
         raise typer.Exit(1)
     if done.pending_approval:
         raise typer.Exit(3)
+
+
+def _chart_saver(directory: Path | None) -> ChartSaver | None:
+    """The --save-charts directory, created and checked before anything runs."""
+    if directory is None:
+        return None
+    from swarmops.charts.files import ChartSaveError, ChartSaver
+
+    saver = ChartSaver(directory)
+    try:
+        saver.prepare()
+    except ChartSaveError as exc:
+        raise _fail(str(exc)) from None
+    return saver
 
 
 @app.command()

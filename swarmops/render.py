@@ -1,4 +1,8 @@
-"""Rendering session events in a terminal with rich (used by `swarmops ask` and the REPL)."""
+"""Rendering session events in a terminal with rich (used by `swarmops ask` and the REPL).
+
+A tool result that carries charts (`tools.charts`) is shown as its other fields, then each chart
+drawn in text under it (plotext, loaded only when a chart is drawn).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from typing import Any
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Table
+from rich.text import Text
 
 from swarmops.events import (
     ApprovalRequest,
@@ -27,16 +33,34 @@ from swarmops.events import (
     ToolResultEvent,
     TurnDone,
 )
+from tools.charts import Chart, charts_in
 
 MAX_ROWS = 20
+#: The size of a chart under a tool result: compact, so the conversation stays readable.
+CHART_WIDTH, CHART_HEIGHT = 70, 14
 
 
 def _args(args: dict[str, Any]) -> str:
     return ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in args.items())
 
 
+def without_charts(data: Any) -> Any:
+    """The result as shown around its charts: the charts are drawn, not listed as records or JSON."""
+    if isinstance(data, dict) and charts_in(data):
+        return {k: v for k, v in data.items() if k != "charts"}
+    return data
+
+
+def chart_renderable(chart: Chart, *, colour: bool, width: int = CHART_WIDTH) -> Text:
+    """A chart drawn in text: colour where the console shows it, distinct markers where it does not."""
+    from swarmops.charts.terminal import text
+
+    return Text.from_ansi(text(chart, width=width, height=CHART_HEIGHT, colour=colour))
+
+
 def result_renderable(data: Any) -> Any:
-    """A table for lists of records, pretty JSON for anything else."""
+    """A table for lists of records, pretty JSON for anything else (charts left out: they are drawn)."""
+    data = without_charts(data)
     if isinstance(data, dict):
         rows = next((v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
         if rows:
@@ -96,6 +120,7 @@ class ConsoleRenderer:
                 c.print(f"    [green]✓ {event.tool}[/] {took}" + (" [yellow](truncated)[/]" if event.truncated else ""))
                 if self.show_results and event.data is not None:
                     c.print(Panel(result_renderable(event.data), border_style="dim", expand=False))
+                    self._charts(event.data)
             else:
                 err = event.error
                 code, message = (err.code, err.message) if err else ("Error", "the tool failed")
@@ -134,6 +159,17 @@ class ConsoleRenderer:
             )
             if event.pending_approval:
                 c.print("[yellow]An approval is still pending in this thread.[/]")
+
+    def _charts(self, data: Any) -> None:
+        width = max(30, min(CHART_WIDTH, self.console.width - 4))
+        for chart in charts_in(data):
+            self.console.print(
+                Padding(
+                    chart_renderable(chart, colour=self.console.color_system is not None, width=width),
+                    (0, 0, 0, 4),
+                    expand=False,
+                )
+            )
 
     def final_markdown(self, text: str) -> None:
         self.console.print(Markdown(text))

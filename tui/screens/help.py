@@ -14,6 +14,7 @@ KEYS = [
     ("tab / →", "complete a slash command"),
     ("ctrl+c", "cancel the running turn (the app keeps running)"),
     ("y / n", "approve / reject the pending change"),
+    ("v", "on a chart (click it, or shift+tab to it): the numbers behind it / the chart"),
     ("ctrl+n", "new thread"),
     ("ctrl+t", "focus the thread list (enter switches)"),
     ("f1", "this help"),

@@ -1,7 +1,9 @@
 """One tool call as a collapsible panel: agent, tool, arguments, then duration and result.
 
 Lists of records become tables, everything else pretty JSON; errors are marked and show the
-hint and suggestions. Long results start collapsed so the conversation stays readable.
+hint and suggestions. Long results start collapsed so the conversation stays readable, except
+results with charts (`tools.charts`): the charts are drawn first (tui/widgets/chart.py) and the
+panel opens, since a chart is there to be looked at; the rest of the result follows.
 """
 
 from __future__ import annotations
@@ -82,6 +84,14 @@ class ToolPanel(Collapsible):
             self.collapsed = False  # errors are always shown
             return
         self.title = self._panel_title(f"✓ {took}" + (" · truncated" if truncated else ""))
+        from tools.charts import charts_in  # loaded with the assistant, never at start-up
+
+        charts = charts_in(data)
+        if charts:
+            from tui.widgets.chart import ChartView
+
+            await contents.mount_all([ChartView(chart) for chart in charts])
+            data = {k: v for k, v in data.items() if k != "charts"}  # drawn above, not repeated as records
         rows = _records(data)
         if rows:
             cols = list(rows[0].keys())[:8]
@@ -93,4 +103,4 @@ class ToolPanel(Collapsible):
         else:
             await contents.mount(_json(data))
             lines = len(json.dumps(data, indent=2, default=str).splitlines())
-        self.collapsed = lines > LONG_RESULT_LINES
+        self.collapsed = lines > LONG_RESULT_LINES and not charts
