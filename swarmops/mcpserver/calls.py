@@ -8,7 +8,8 @@ audit record with surface `mcp`, the client's name as the agent and who asked.
 
 Long tools (waiting for a run, indexing) run in a worker thread: their progress messages become
 MCP progress notifications, and a cancelled call sets the tool's cancel flag so it stops early.
-Errors are tool results (`isError`) with the fix, never protocol errors.
+Errors are tool results (`isError`) with the fix, never protocol errors. A result that carries
+charts also carries each one as a PNG image (images.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mcp.server import ServerRequestContext
 from mcp.types import (
     CallToolRequestParams,
     CallToolResult,
+    ContentBlock,
     ElicitRequest,
     ElicitRequestFormParams,
     ElicitResult,
@@ -38,6 +40,7 @@ from mcp.types import (
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
 from swarmops.mcpserver.hints import HINTS
+from swarmops.mcpserver.images import chart_images
 from swarmops.mcpserver.policy import Policy
 from swarmops.mcpserver.tokens import ConfirmTokens
 from tools.base import ToolError, ToolResult, ToolSpec, closest
@@ -141,7 +144,7 @@ class McpTools:
         if name not in listed:
             return _error(self._not_listed(name, listed))
         if not self.gate.is_mutating(name):
-            return _result(await self._run(ctx, call, None), self.gate.spec(name), args)
+            return await _result(await self._run(ctx, call, None), self.gate.spec(name), args)
         problem = self.tokens.redeem(str(token), name, args) if token is not None else None
         if problem is not None:
             return _error(_bad_token(problem))
@@ -149,7 +152,7 @@ class McpTools:
         if change.overwrites and not self.policy.overwrites_allowed:
             return _error(_no_overwrite(change.text))
         if token is not None:
-            return _result(await self._run(ctx, call, Decision(approved=True, by=caller.identity)))
+            return await _result(await self._run(ctx, call, Decision(approved=True, by=caller.identity)))
         if _can_elicit(ctx):
             return await self._elicit(ctx, params, call, change.text, caller)
         self.gate.note_preview(call, change)
@@ -180,7 +183,7 @@ class McpTools:
             answer = await ctx.session.elicit_form(message, _CONFIRM_SCHEMA, related_request_id=ctx.request_id)
         approved = answer.action == "accept" and bool((answer.content or {}).get("approve"))
         reason = None if approved else f"not approved in {caller.client} ({answer.action})"
-        return _result(await self._run(ctx, call, Decision(approved=approved, by=caller.identity, reason=reason)))
+        return await _result(await self._run(ctx, call, Decision(approved=approved, by=caller.identity, reason=reason)))
 
     async def _run(self, ctx: ServerRequestContext, call: GateCall, decision: Decision | None) -> ToolResult:
         """The gate runs the call in a worker thread; progress goes out as notifications, cancel comes in."""
@@ -237,16 +240,18 @@ def _no_overwrite(preview: str) -> ToolError:
     )
 
 
-def _result(
+async def _result(
     result: ToolResult, spec: ToolSpec[Any, Any] | None = None, args: dict[str, Any] | None = None
 ) -> CallToolResult:
+    """The result as JSON text and structured content, plus an image per chart it carries."""
     body = json.loads(result.to_model_text())
     if not result.ok:
         return _error(result.error or ToolError(code="Failed", message=f"{result.tool} failed."))
     cut = result.truncated or (isinstance(result.data, dict) and result.data.get("truncated") is True)
     if cut and spec is not None:
         body["next"] = next_hint(spec, args or {})
-    return CallToolResult(content=[TextContent(type="text", text=json.dumps(body))], structured_content=body)
+    content: list[ContentBlock] = [TextContent(type="text", text=json.dumps(body)), *await chart_images(result.data)]
+    return CallToolResult(content=content, structured_content=body)
 
 
 def next_hint(spec: ToolSpec[Any, Any], args: dict[str, Any]) -> str:

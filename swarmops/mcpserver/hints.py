@@ -35,6 +35,7 @@ HINTS: dict[str, Hints] = {
     "list_objects": Hints("List objects in a bucket"),
     "stat_object": Hints("Object details (size, type, date)"),
     "preview_object": Hints("Preview an object's content"),
+    "plot_object": Hints("Plot columns of a CSV object"),
     "upload": Hints("Upload files to a bucket", "write", may_overwrite=True),
     "download": Hints("Download objects to local disk", "write", may_overwrite=True),
     "copy_object": Hints("Copy an object", "write", may_overwrite=True),
@@ -59,6 +60,8 @@ HINTS: dict[str, Hints] = {
     "terminate_run": Hints("Stop a running run", "delete"),
     "get_task_logs": Hints("Logs of a run's task"),
     "compare_runs": Hints("Compare runs' parameters and metrics"),
+    "get_run_plots": Hints("Plots of a run (confusion matrix, ROC, feature importance)"),
+    "plot_metric_history": Hints("Plot a metric across runs"),
     # docs
     "search_docs": Hints("Search the documentation"),
     "list_sources": Hints("List indexed documents"),

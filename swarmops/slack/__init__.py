@@ -2,5 +2,5 @@
 
 bot.py wires slack-bolt (Socket Mode or HTTP) to the session; turn.py shows one turn's events in a
 Slack thread; blocks.py builds the Block Kit messages; access.py decides who may talk to the bot;
-pictures.py turns results into charts and CSV files.
+pictures.py turns a result's charts into PNGs and long lists into CSV files.
 """

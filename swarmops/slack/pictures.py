@@ -1,17 +1,31 @@
-"""Results people would rather look at than read: a chart of compared runs, long tables as CSV.
+"""Results people would rather look at than read: a tool's charts as PNGs, long tables as CSV.
 
-matplotlib is imported only when a chart is drawn (the Agg backend: no display needed).
+Charts come from the tool itself (`result["charts"]`, tools/charts.py) and are drawn by the one PNG
+module every surface shares (swarmops/charts/png.py), so Slack shows exactly what an MCP host or an
+eval report shows. Drawing imports matplotlib on first use only, and is done off the event loop by
+the caller (it takes tens of milliseconds per chart).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from tools.charts import Chart
+from tools.masking import Masker
+
+log = logging.getLogger(__name__)
+
 #: A table longer than this goes into the thread as a CSV file instead of lines of text.
 CSV_ROWS = 15
+#: At most this many charts of one result are posted: a thread is a conversation, not a dashboard.
+MAX_CHARTS = 6
+#: Slack shows alt text to screen readers; a sentence is enough (Slack's own limit is 1000).
+ALT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -21,44 +35,51 @@ class Picture:
     filename: str
     title: str
     content: bytes
+    alt_text: str = ""
 
 
-def runs_chart(data: dict[str, Any]) -> Picture | None:
-    """compare_runs' result as one small bar chart per numeric metric (each on its own scale), a bar per run."""
-    runs = [str(r.get("name") or r.get("id")) for r in data.get("runs") or []]
-    metrics = {
-        name: [float(v) if isinstance(v, int | float) else 0.0 for v in values]
-        for name, values in (data.get("metrics") or {}).items()
-        if isinstance(values, list) and any(isinstance(v, int | float) for v in values)
-    }
-    if len(runs) < 2 or not metrics:
-        return None
-    import matplotlib
+def chart_pictures(charts: list[Chart], masker: Masker) -> list[Picture]:
+    """A result's charts (`charts_in(result.data)`) as PNGs. Blocking: call it in a worker thread.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Labels are masked before drawing, because once text is pixels no masker can find it again. A
+    chart that fails to draw is left out (its numbers are still in the result) rather than failing
+    the turn.
+    """
+    from swarmops.charts.png import png
 
-    columns = min(4, len(metrics))
-    rows = -(-len(metrics) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.8 * rows + 0.6), squeeze=False)
-    colours = [f"C{i % 10}" for i in range(len(runs))]
-    for ax, (name, values) in zip(axes.flat, metrics.items(), strict=False):
-        bars = ax.bar(range(len(runs)), values[: len(runs)], color=colours)
-        ax.bar_label(bars, fmt="%.4g", fontsize=8)
-        ax.set_title(name, fontsize=10)
-        ax.set_xticks([])
-        ax.margins(y=0.15)
-    for ax in list(axes.flat)[len(metrics) :]:
-        ax.axis("off")
-    fig.legend(
-        [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours], runs, loc="lower center", ncol=min(4, len(runs))
-    )
-    fig.suptitle("Metrics per run")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
-    return Picture("runs.png", f"Metrics of {', '.join(runs)}", buffer.getvalue())
+    pictures: list[Picture] = []
+    names: set[str] = set()
+    for chart in charts[:MAX_CHARTS]:
+        shown = Chart.model_validate(masker.data(chart.model_dump()))
+        try:
+            content = png(shown)
+        except Exception:
+            log.warning("chart %r could not be drawn", shown.title, exc_info=True)
+            continue
+        filename = _filename(shown.title, names)
+        pictures.append(Picture(filename, shown.title, content, _alt_text(shown)))
+    return pictures
+
+
+def _filename(title: str, taken: set[str]) -> str:
+    """A file name from the title (`Accuracy per run` -> `accuracy-per-run.png`), unique within one result."""
+    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].rstrip("-") or "chart"
+    name, n = f"{stem}.png", 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}.png"
+    taken.add(name)
+    return name
+
+
+def _alt_text(chart: Chart) -> str:
+    """One sentence for screen readers: the kind of chart, its title and what is drawn in it."""
+    if chart.kind == "heatmap":
+        what = f"{len(chart.rows)} rows by {len(chart.columns)} columns"
+    else:
+        what = ", ".join(s.name for s in chart.series if s.name) or f"{len(chart.series)} series"
+    text = f"{chart.kind.capitalize()} chart: {chart.title} ({what})"
+    return text if len(text) <= ALT_CHARS else text[: ALT_CHARS - 1] + "…"
 
 
 def long_table(tool: str, data: dict[str, Any]) -> Picture | None:
@@ -66,6 +87,8 @@ def long_table(tool: str, data: dict[str, Any]) -> Picture | None:
     rows: list[dict[str, Any]] = []
     name = ""
     for key, value in data.items():
+        if key == "charts":
+            continue  # drawn, not tabled
         if isinstance(value, list) and len(value) > len(rows) and all(isinstance(v, dict) for v in value):
             rows, name = value, key
     if len(rows) <= CSV_ROWS:

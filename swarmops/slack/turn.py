@@ -5,12 +5,15 @@ the thread's status line says what is happening now ("handing off to pipelines",
 …: train RUNNING"); handoffs and tool calls collect in one activity message (a line each, with a
 Result button, never a wall of JSON); a change waits in its own message with Approve and Reject;
 the answer streams into the thread (chat.startStream, or a posted message updated as it grows
-where the workspace has no streaming). Everything posted goes through the session's masker.
+where the workspace has no streaming); a result's charts are posted as PNGs and a long list as a
+CSV file, whichever tool returned them. Everything posted goes through the session's masker.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -33,8 +36,11 @@ from swarmops.events import (
     TurnDone,
 )
 from swarmops.slack import blocks
-from swarmops.slack.pictures import Picture, long_table, runs_chart
+from swarmops.slack.pictures import Picture, chart_pictures, long_table
+from tools.charts import charts_in
 from tools.masking import Masker
+
+log = logging.getLogger(__name__)
 
 #: Blocks per activity message before a new one starts (Slack allows 50).
 MAX_BLOCKS = 45
@@ -72,11 +78,13 @@ class Where:
             )
 
     async def upload(self, picture: Picture) -> None:
+        """A file in the thread; its name, title and alt text are shown to people, so they are masked too."""
         await self.client.files_upload_v2(
             channel=self.channel,
             thread_ts=self.thread_ts,
-            filename=picture.filename,
-            title=picture.title,
+            filename=self.masker.text(picture.filename),
+            title=self.masker.text(picture.title),
+            alt_txt=self.masker.text(picture.alt_text) or None,
             content=picture.content,
         )
 
@@ -236,6 +244,11 @@ async def _result(
     await activity.add(blocks.tool_line(event, call_args, thread_id))
     if not event.ok or not isinstance(event.data, dict):
         return
-    picture = runs_chart(event.data) if event.tool == "compare_runs" else long_table(event.tool, event.data)
-    if picture is not None:
-        await where.upload(picture)
+    charts = charts_in(event.data)
+    pictures = await asyncio.to_thread(chart_pictures, charts, where.masker) if charts else []  # drawing blocks
+    table = long_table(event.tool, event.data)
+    for picture in [*pictures, *([table] if table is not None else [])]:
+        try:
+            await where.upload(picture)
+        except SlackApiError as exc:  # e.g. no files:write scope: the answer still comes, with the numbers
+            log.warning("could not upload %s: %s", picture.filename, exc.response.get("error"))

@@ -1,4 +1,4 @@
-"""Who may use the bot, and the files it posts instead of long text."""
+"""Who may use the bot, and the files it posts instead of long text: charts as PNGs, long lists as CSV."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 
 from swarmops.settings import ConfigError, Settings
 from swarmops.slack.access import Access
-from swarmops.slack.pictures import CSV_ROWS, long_table, runs_chart
+from swarmops.slack.pictures import CSV_ROWS, chart_pictures, long_table
+from tools.charts import Chart, Series, as_data, charts_in
+from tools.masking import Masker
 
 
 def _access(**values: object) -> Access:
@@ -46,10 +48,22 @@ def test_a_long_listing_becomes_a_csv_and_a_short_one_does_not() -> None:
     assert long_table("list_objects", {"objects": rows[:CSV_ROWS]}) is None
 
 
-def test_a_chart_needs_two_runs_and_a_number_to_draw() -> None:
-    one = {"runs": [{"name": "a"}], "metrics": {"accuracy": [0.9]}}
-    words = {"runs": [{"name": "a"}, {"name": "b"}], "metrics": {"note": ["x", "y"]}}
-    assert runs_chart(one) is None and runs_chart(words) is None
-    two = {"runs": [{"name": "a"}, {"name": "b"}], "metrics": {"accuracy": [0.9, 0.95], "note": ["x", "y"]}}
-    picture = runs_chart(two)
-    assert picture is not None and picture.content.startswith(b"\x89PNG") and picture.title == "Metrics of a, b"
+def test_a_results_charts_become_pngs_named_after_their_titles_with_secrets_masked() -> None:
+    bars = Chart(kind="bar", title="Accuracy per run", series=[Series(name="accuracy", x=["a", "b"], y=[0.9, 0.95])])
+    leaky = Chart(kind="line", title="Loss of run s3cr3t-value", series=[Series(name="loss", x=[1, 2], y=[1.0, 0.5])])
+    charts = charts_in({"charts": as_data(bars, bars, leaky)})
+    pictures = chart_pictures(charts, Masker(["s3cr3t-value"]))
+    assert [p.filename for p in pictures] == [
+        "accuracy-per-run.png",
+        "accuracy-per-run-2.png",
+        "loss-of-run-s3c-ue.png",
+    ]
+    assert all(p.content.startswith(b"\x89PNG\r\n\x1a\n") for p in pictures)
+    assert pictures[0].alt_text == "Bar chart: Accuracy per run (accuracy)"
+    assert "s3cr3t-value" not in pictures[2].title + pictures[2].alt_text + pictures[2].filename
+    assert chart_pictures([], Masker()) == []
+
+
+def test_the_charts_of_a_result_are_not_tabled_as_csv() -> None:
+    many = [Chart(kind="bar", title=f"c{i}") for i in range(CSV_ROWS + 1)]
+    assert long_table("compare_runs", {"charts": as_data(*many), "runs": [{"id": "a"}]}) is None

@@ -1,5 +1,6 @@
 """Pipelines through Slack: runs approved with a click, their progress in the thread's status, and a
-comparison posted as a chart. The embedded KFP API runs real pipelines; SeaweedFS holds artifacts."""
+comparison's charts (compare_runs returns them as data) posted as PNGs. The embedded KFP API runs real
+pipelines; SeaweedFS holds artifacts."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tests.swarmops.slack.harness import (
 )
 
 
-async def test_comparing_two_runs_posts_a_chart(
+async def test_comparing_two_runs_posts_its_charts(
     kfp_host: str, seaweed_endpoint: Any, tmp_path: Path, slack_api
 ) -> None:
     specialists = seaweed_kfp_specialists(kfp_host, seaweed_endpoint, tmp_path)
@@ -35,7 +36,6 @@ async def test_comparing_two_runs_posts_a_chart(
         await dispatch(bot, message("compare my last two iris runs", thread_ts=thread))
     statuses = [c["status"] for c in slack_api.of("assistant.threads.setStatus")]
     assert any(s.startswith("wait_for_run:") and "RUNNING" in s for s in statuses)  # the run moving, live
-    charts = [u for u in slack_api.uploads if u.filename == "runs.png"]
-    assert len(charts) == 1 and charts[0].thread_ts == thread
-    assert charts[0].content.startswith(b"\x89PNG\r\n\x1a\n") and len(charts[0].content) > 5000
-    assert "iris" in charts[0].title
+    charts = [u for u in slack_api.uploads if u.filename.endswith(".png")]
+    assert charts and all(c.thread_ts == thread and c.title for c in charts)
+    assert all(c.content.startswith(b"\x89PNG\r\n\x1a\n") and len(c.content) > 5000 for c in charts)
