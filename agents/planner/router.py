@@ -124,10 +124,12 @@ _DOCS_REF = re.compile(
 
 
 def _about_the_last_part(clause: str, available: list[str]) -> bool:
-    """A clause naming nothing of its own (no file, URI or name) and no clear request of its own."""
+    """A clause naming nothing of its own (no file, URI or name), and either pointing back ("plot it")
+    or no clear request of its own."""
     said = Said.of(clause)
     named = said.uris or said.paths or said.identifiers or _DOMAIN.search(clause)
-    return not named and not _STRONG_HOWTO.search(clause) and not _confident(clause, available)
+    own = not said.refers_back and _confident(clause, available)
+    return not named and not _STRONG_HOWTO.search(clause) and not own
 
 
 #: Words that point at a specialist's own things: a clause saying one is not "about the last part".
@@ -184,7 +186,7 @@ def _metrics_across_agents(parts: list[tuple[str, str]], available: list[str]) -
         clauses = clauses_of(task)
         asks = [c for c in clauses if METRICS.search(c)]
         action = " and ".join(c for c in clauses if c not in asks) or task
-        if not asks or not _about_one_run(action):
+        if not asks or not _about_one_run(action, task):
             out.append((owner, task))
             continue
         if not _WAIT.search(action):
@@ -198,8 +200,10 @@ def _metrics_across_agents(parts: list[tuple[str, str]], available: list[str]) -
 _ONE_RUN = frozenset({"submit_run", "wait_for_run", "get_run"})
 
 
-def _about_one_run(task: str) -> bool:
-    candidates = choose(task, {t for t in _all_tools() if owner_of(t) == "pipelines"}, wide=False)
+def _about_one_run(*readings: str) -> bool:
+    """The first reading with a tool ("plot it" alone has none; the whole request does) is about one run."""
+    pipelines = {t for t in _all_tools() if owner_of(t) == "pipelines"}
+    candidates = next((c for text in readings if (c := choose(text, pipelines, wide=False))), [])
     return not candidates or candidates[0] in _ONE_RUN
 
 

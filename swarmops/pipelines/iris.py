@@ -100,6 +100,14 @@ def evaluate(
 
     for name, value in zip(features, clf.feature_importances_, strict=True):
         feature_importance.log_metric(name, round(float(value), 4))
+    # The values also go into each artifact's own file: on a cluster Kubeflow keeps logged metadata in
+    # its metadata store (MLMD), which the KFP REST API does not serve; the file lands in the object
+    # store, where swarmops' chart tools read it (the embedded API publishes the same JSON).
+    import json
+
+    for artifact in (metrics, classification_metrics, feature_importance):
+        with open(artifact.path, "w") as fh:
+            json.dump(artifact.metadata, fh)
     print(f"accuracy {accuracy:.4f} on {len(rows)} test rows")
     return accuracy
 

@@ -36,12 +36,13 @@ def test_classification_metrics_and_importances_are_published_as_json(tmp_path: 
 
 
 def test_a_classification_metrics_file_on_disk_is_uploaded_as_the_file(tmp_path: Path) -> None:
-    # On runners that do write the artifact's file, the file is what the pipeline meant to publish.
+    # On runners that do write the artifact's file, the file is what the pipeline meant to publish
+    # (the iris pipeline writes its metrics' JSON there, as a cluster needs), and it is JSON.
     cm = tmp_path / "cm"
     cm.write_text("{}")
     info = {"tasks": [{"task_name": "evaluate", "outputs": {
         "cm": {"uri": str(cm), "type": "ClassificationMetrics", "metadata": CLASSIFICATION},
     }}]}  # fmt: skip
     assert planned_uploads(tmp_path, info, "iris", "r1") == [
-        ("v2/artifacts/iris/r1/evaluate/cm", cm, "application/octet-stream")
+        ("v2/artifacts/iris/r1/evaluate/cm", cm, "application/json")
     ]

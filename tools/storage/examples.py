@@ -1143,7 +1143,6 @@ EXAMPLES: dict[str, list[str]] = {
         "make a plot of the price column in market/prices.csv",
         "graph cpu_usage over time from s3://monitoring/node-3.csv",
         "plot every numeric column of s3://sweeps/results.csv",
-        "chart it",
         "plot that csv",
         "plot the f1 column of eval/scores.csv in model-reports",
         "how did the reward evolve? the numbers are in s3://rl/agent-7/progress.csv",

@@ -82,8 +82,9 @@ def planned_uploads(run_dir: Path, run_info: dict[str, Any], pipeline: str, run_
                     continue  # a parameter output, kept in run.json only
                 key = f"{art_prefix}/{name}/{out_name}" + (f"/{i}" if isinstance(value, list) else "")
                 path = Path(artifact["uri"])
-                if path.is_file():
-                    uploads.append((key, path, "application/octet-stream"))
+                if path.is_file():  # a metrics artifact's own file holds its JSON (swarmops/pipelines/iris.py)
+                    kind = "application/json" if _metadata_only(artifact) else "application/octet-stream"
+                    uploads.append((key, path, kind))
                 elif path.is_dir():
                     uploads += [
                         (f"{key}/{p.relative_to(path)}", p, "application/octet-stream")
