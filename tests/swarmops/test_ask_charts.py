@@ -83,3 +83,17 @@ def test_save_charts_creates_the_directory_and_leaves_json_output_alone(tmp_path
     assert events[-1]["type"] == "turn_done"
     assert (tmp_path / "out" / "charts").is_dir()
     assert list((tmp_path / "out" / "charts").iterdir()) == []  # no charts in this result, no files
+
+
+def test_ask_plots_a_csv_in_a_bucket_and_saves_the_png(tmp_path: Path, s3_endpoint: str) -> None:
+    """The whole way: the offline planner picks plot_object, the terminal shows the line, the PNG is written."""
+    body = b"epoch,loss\n1,0.9\n2,0.5\n3,0.3\n"
+    raw_client(s3_endpoint).make_bucket("runs")
+    raw_client(s3_endpoint).put_object("runs", "history.csv", io.BytesIO(body), len(body))
+    out = swarmops(["ask", "--save-charts", "pics", "plot column loss of s3://runs/history.csv"], tmp_path, s3_endpoint)
+    assert out.returncode == 0, out.stderr
+    assert "plot_object" in out.stdout and "0.9 -> 0.3" in out.stdout
+    (png,) = (tmp_path / "pics").iterdir()
+    assert png.name.startswith("1-plot_object-") and png.suffix == ".png"
+    header = png.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", header[16:24]) == (WIDTH_PX, HEIGHT_PX)
