@@ -41,6 +41,16 @@ def object_store(ctx: KfpContext) -> Iterator[None]:
         raise
 
 
+def need_store(ctx: KfpContext, code: str, what: str) -> None:
+    """Fail with `code` when no object store is configured: `what` ("task logs") is only kept there."""
+    if ctx.storage is None:
+        raise ToolFailure(
+            code,
+            f"No object store is configured, and {what} are only kept there.",
+            hint="Configure the object store (s3_endpoint) or use the embedded one; `swarmops doctor` shows it.",
+        )
+
+
 def artifact_prefix(pipeline: str, run_id: str) -> str:
     return f"v2/artifacts/{pipeline}/{run_id}/"
 

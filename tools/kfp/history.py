@@ -82,12 +82,7 @@ def _not_logged(metric: str, scanned: int, where: str, logged: list[str]) -> Too
 
 
 def plot_metric_history(args: PlotMetricHistoryArgs, ctx: KfpContext) -> dict[str, Any]:
-    if ctx.storage is None:
-        raise ToolFailure(
-            "MetricsUnavailable",
-            "No object store is configured, and run metrics are only kept there.",
-            hint="Configure the object store (s3_endpoint) or use the embedded one; `swarmops doctor` shows it.",
-        )
+    artifacts.need_store(ctx, "MetricsUnavailable", "run metrics")
     names = Names(ctx)
     pipeline = resolve_pipeline(ctx, args.pipeline) if args.pipeline else None
     wanted = of_pipeline(pipeline, names) if pipeline is not None else None

@@ -42,12 +42,7 @@ def _pick_task(args: GetTaskLogsArgs, tasks: list[dict[str, Any]], available: li
 
 def get_task_logs(args: GetTaskLogsArgs, ctx: KfpContext) -> dict[str, Any]:
     run = resolve_run(ctx, args.run)
-    if ctx.storage is None:
-        raise ToolFailure(
-            "LogsUnavailable",
-            "No object store is configured, and task logs are only kept there.",
-            hint="Configure the object store (s3_endpoint) or use the embedded one; `swarmops doctor` shows it.",
-        )
+    artifacts.need_store(ctx, "LogsUnavailable", "task logs")
     tasks = task_records(run)
     spec = run_spec(ctx, run)
     layout = layout_name(spec, run_pipeline_name(run, Names(ctx)))

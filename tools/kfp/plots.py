@@ -219,12 +219,7 @@ def _nothing_logged(ctx: KfpContext, run: Any, names: Names, plots: RunPlots, wa
 
 def get_run_plots(args: GetRunPlotsArgs, ctx: KfpContext) -> dict[str, Any]:
     run = resolve_run(ctx, args.run)
-    if ctx.storage is None:
-        raise ToolFailure(
-            "PlotsUnavailable",
-            "No object store is configured, and run outputs (confusion matrices, ROC curves) are only kept there.",
-            hint="Configure the object store (s3_endpoint) or use the embedded one; `swarmops doctor` shows it.",
-        )
+    artifacts.need_store(ctx, "PlotsUnavailable", "run outputs (confusion matrices, ROC curves)")
     names = Names(ctx)
     wanted: list[Plot] = list(KINDS) if args.plot == "all" else [args.plot]
     with artifacts.object_store(ctx):
