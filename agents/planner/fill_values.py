@@ -26,7 +26,12 @@ def pipeline(s: Slots, arg: Arg) -> Any:
     near = [n for n in said.near({"pipeline", "pipelines"}, plain_after=arg.required) if not _PIPELINE_FILE.search(n)]
     verbs = {"run", "rerun", "launch", "start", "train", "execute", "trigger", "of", "with", "using", "up", "off"}
     after = [n.text for n in said.names if n.before in verbs and not n.text.isdigit()]
-    before = [n.text for n in said.names if n.after in {"with", "using", "against", "training", "run"}]
+    # "every iris run", not "what can I actually run": an adverb is no pipeline.
+    before = [
+        n.text
+        for n in said.names
+        if n.after in {"with", "using", "against", "training", "run"} and not (n.plain and n.text.endswith("ly"))
+    ]
     places = {n.text for n in said.names if n.before in {"in", "into", "to", "from", "inside", "under"}}
     # "in ml-models" is where something is, not a pipeline.
     idents = [n for n in said.identifiers if not has_file_extension(n) and n.lower() not in s.memory.buckets]

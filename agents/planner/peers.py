@@ -28,6 +28,7 @@ from agents.planner.conversation import (
 from agents.planner.memory import ThreadMemory, remember
 from agents.planner.router import GREETING, OFFLINE_NOTE, continues, split_by_specialist
 from agents.planner.steps import LAST_STEP
+from agents.planner.storage import METRICS
 from agents.toolkit import ROUTER_TARGET
 
 Reply = Callable[[list[BaseMessage], Callable[[], str]], AIMessage]
@@ -45,6 +46,8 @@ def _owner_elsewhere(me: str, peers: Sequence[str], task: str, memory: ThreadMem
     available = [me, *(p for p in peers if p != ROUTER_TARGET)]
     if continues(task, available):
         return None  # the graph sent a follow-up to whoever answered last: it continues that answer
+    if me == "storage" and memory.metrics_uri and METRICS.search(task):
+        return None  # "... and what accuracy did it get?": the run's Metrics artifact is the store's to read
     parts = split_by_specialist(task, available, memory)
     owners = [owner for owner, _ in parts]
     if not owners and ROUTER_TARGET in peers and GREETING.search(task):

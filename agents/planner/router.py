@@ -124,11 +124,12 @@ _DOCS_REF = re.compile(
 
 
 def _about_the_last_part(clause: str, available: list[str]) -> bool:
-    """A clause naming nothing of its own (no file, URI or name), and either pointing back ("plot it")
-    or no clear request of its own."""
+    """A clause naming nothing of its own (no file, URI or name), and pointing back ("plot it"), asking
+    for a score, or no clear request of its own."""
     said = Said.of(clause)
     named = said.uris or said.paths or said.identifiers or _DOMAIN.search(clause)
-    own = not said.refers_back and _confident(clause, available)
+    # "... and tell me what the accuracy figure is": a score of whatever the part before is about.
+    own = not said.refers_back and not METRICS.search(clause) and _confident(clause, available)
     return not named and not _STRONG_HOWTO.search(clause) and not own
 
 

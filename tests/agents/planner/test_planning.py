@@ -559,3 +559,20 @@ def test_a_request_for_scores_across_runs_stays_with_the_tool_that_reports_them(
         "pipelines",
         "storage",
     ]
+
+
+def test_a_score_asked_after_a_file_is_the_files() -> None:
+    from agents.planner.router import split_by_specialist
+
+    request = "peek at scores/final.json in model-reports and tell me what the accuracy figure is"
+    assert split_by_specialist(request, ["storage", "pipelines", "docs"]) == [("storage", request)]
+
+
+def test_storage_keeps_a_score_question_when_a_runs_metrics_are_in_play() -> None:
+    """The router hands "what accuracy did it get" to storage after a run: it reads the Metrics artifact
+    instead of passing the question on to the pipelines agent, whose chart tools also speak of accuracy."""
+    from agents.planner.peers import _owner_elsewhere
+
+    ask = "what accuracy did it end up with"
+    in_play = ThreadMemory(metrics_uri="s3://mlpipeline/v2/artifacts/iris/r-1/evaluate/metrics")
+    assert _owner_elsewhere("storage", ["pipelines"], ask, in_play) is None
