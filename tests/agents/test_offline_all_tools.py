@@ -18,6 +18,7 @@ CASES = [
     ("what's in data?", "list_objects", ["train.csv"]),
     ("how big is s3://data/train.csv", "stat_object", ["train.csv", "B"]),
     ("show me the first rows of s3://data/train.csv", "preview_object", ["sepal", "5.1"]),
+    ("plot column sepal_length of s3://data/train.csv", "plot_object", ["sepal_length: 5.1 -> 4.9"]),
     ("upload notes.txt to data", "upload", ["Uploaded notes.txt"]),
     ("download s3://data/train.csv", "download", ["Downloaded s3://data/train.csv"]),
     ("copy s3://data/train.csv to s3://archive/train.csv", "copy_object", ["Copied"]),
