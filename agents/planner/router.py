@@ -24,6 +24,7 @@ from agents.planner.conversation import (
 from agents.planner.memory import ThreadMemory, remember
 from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
 from agents.planner.said import Said
+from agents.planner.specialist import owned
 from agents.planner.storage import METRICS
 from agents.text import CONTINUES
 from agents.toolkit import ROUTER_TARGET, handoff_target
@@ -203,8 +204,7 @@ _ONE_RUN = frozenset({"submit_run", "wait_for_run", "get_run"})
 
 def _about_one_run(*readings: str) -> bool:
     """The first reading with a tool ("plot it" alone has none; the whole request does) is about one run."""
-    pipelines = {t for t in _all_tools() if owner_of(t) == "pipelines"}
-    candidates = next((c for text in readings if (c := choose(text, pipelines, wide=False))), [])
+    candidates = next((c for text in readings if (c := choose(text, owned("pipelines"), wide=False))), [])
     return not candidates or candidates[0] in _ONE_RUN
 
 

@@ -10,11 +10,15 @@ bot's and the MCP server's worker threads.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import warnings
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tools.charts import Chart
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,6 +30,16 @@ DPI = 100
 MAX_LABELLED_BARS = 40
 #: Past this many cells, heatmap annotations become unreadable and are left off.
 MAX_ANNOTATED_CELLS = 400
+
+
+def drawn(charts: Iterable[Chart]) -> Iterator[tuple[Chart, bytes]]:
+    """Each chart with its PNG; a chart that fails to draw is left out (and logged) rather than failing
+    a result whose numbers are fine. Blocking: surfaces call it off their event loop."""
+    for chart in charts:
+        try:
+            yield chart, png(chart)
+        except Exception:
+            log.warning("chart %r could not be drawn", chart.title, exc_info=True)
 
 
 def png(chart: Chart, *, width_px: int = 800, height_px: int = 500) -> bytes:

@@ -10,15 +10,12 @@ labels drawn are masked too.
 from __future__ import annotations
 
 import base64
-import logging
 from typing import Any
 
 import anyio.to_thread
 from mcp.types import ImageContent
 
 from tools.charts import Chart, charts_in
-
-log = logging.getLogger(__name__)
 
 #: At most this many images per result: each costs a host's context or screen, and the numbers are all there.
 MAX_IMAGES = 6
@@ -34,15 +31,9 @@ async def chart_images(data: Any) -> list[ImageContent]:
 
 
 def _draw(charts: list[Chart]) -> list[ImageContent]:
-    """A chart that fails to draw is left out rather than failing a call whose numbers are fine."""
-    from swarmops.charts.png import png
+    from swarmops.charts.png import drawn
 
-    images = []
-    for chart in charts:
-        try:
-            content = png(chart)
-        except Exception:
-            log.warning("chart %r could not be drawn", chart.title, exc_info=True)
-            continue
-        images.append(ImageContent(type="image", data=base64.b64encode(content).decode("ascii"), mime_type=MIME))
-    return images
+    return [
+        ImageContent(type="image", data=base64.b64encode(content).decode("ascii"), mime_type=MIME)
+        for _, content in drawn(charts)
+    ]

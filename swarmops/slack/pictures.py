@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from swarmops.charts.files import slugify
 from tools.charts import Chart
 from tools.masking import Masker
 
@@ -45,25 +45,16 @@ def chart_pictures(charts: list[Chart], masker: Masker) -> list[Picture]:
     chart that fails to draw is left out (its numbers are still in the result) rather than failing
     the turn.
     """
-    from swarmops.charts.png import png
+    from swarmops.charts.png import drawn
 
-    pictures: list[Picture] = []
+    shown = [Chart.model_validate(masker.data(chart.model_dump())) for chart in charts[:MAX_CHARTS]]
     names: set[str] = set()
-    for chart in charts[:MAX_CHARTS]:
-        shown = Chart.model_validate(masker.data(chart.model_dump()))
-        try:
-            content = png(shown)
-        except Exception:
-            log.warning("chart %r could not be drawn", shown.title, exc_info=True)
-            continue
-        filename = _filename(shown.title, names)
-        pictures.append(Picture(filename, shown.title, content, _alt_text(shown)))
-    return pictures
+    return [Picture(_filename(c.title, names), c.title, content, _alt_text(c)) for c, content in drawn(shown)]
 
 
 def _filename(title: str, taken: set[str]) -> str:
     """A file name from the title (`Accuracy per run` -> `accuracy-per-run.png`), unique within one result."""
-    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].rstrip("-") or "chart"
+    stem = slugify(title)
     name, n = f"{stem}.png", 1
     while name in taken:
         n += 1
