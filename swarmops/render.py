@@ -33,7 +33,7 @@ from swarmops.events import (
     ToolResultEvent,
     TurnDone,
 )
-from tools.charts import Chart, charts_in
+from tools.charts import Chart, charts_in, without_charts
 
 MAX_ROWS = 20
 #: The size of a chart under a tool result: compact, so the conversation stays readable.
@@ -42,13 +42,6 @@ CHART_WIDTH, CHART_HEIGHT = 70, 14
 
 def _args(args: dict[str, Any]) -> str:
     return ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in args.items())
-
-
-def without_charts(data: Any) -> Any:
-    """The result as shown around its charts: the charts are drawn, not listed as records or JSON."""
-    if isinstance(data, dict) and charts_in(data):
-        return {k: v for k, v in data.items() if k != "charts"}
-    return data
 
 
 def chart_renderable(chart: Chart, *, colour: bool, width: int = CHART_WIDTH) -> Text:

@@ -84,3 +84,10 @@ def charts_in(data: Any) -> list[Chart]:
         except ValueError:
             continue
     return out
+
+
+def without_charts(data: Any) -> Any:
+    """The result as shown around its charts: they are drawn, not listed as records or JSON."""
+    if isinstance(data, dict) and charts_in(data):
+        return {k: v for k, v in data.items() if k != "charts"}
+    return data

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from swarmops.charts.files import slugify
-from tools.charts import Chart
+from tools.charts import Chart, without_charts
 from tools.masking import Masker
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,7 @@ def long_table(tool: str, data: dict[str, Any]) -> Picture | None:
     """The longest list of records in a result as CSV, when it is too long to read in the thread."""
     rows: list[dict[str, Any]] = []
     name = ""
-    for key, value in data.items():
-        if key == "charts":
-            continue  # drawn, not tabled
+    for key, value in without_charts(data).items():  # charts are drawn, not tabled
         if isinstance(value, list) and len(value) > len(rows) and all(isinstance(v, dict) for v in value):
             rows, name = value, key
     if len(rows) <= CSV_ROWS:

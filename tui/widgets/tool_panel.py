@@ -84,14 +84,14 @@ class ToolPanel(Collapsible):
             self.collapsed = False  # errors are always shown
             return
         self.title = self._panel_title(f"✓ {took}" + (" · truncated" if truncated else ""))
-        from tools.charts import charts_in  # loaded with the assistant, never at start-up
+        from tools.charts import charts_in, without_charts  # loaded with the assistant, never at start-up
 
         charts = charts_in(data)
         if charts:
             from tui.widgets.chart import ChartView
 
             await contents.mount_all([ChartView(chart) for chart in charts])
-            data = {k: v for k, v in data.items() if k != "charts"}  # drawn above, not repeated as records
+            data = without_charts(data)  # drawn above, not repeated as records
         rows = _records(data)
         if rows:
             cols = list(rows[0].keys())[:8]
