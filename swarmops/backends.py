@@ -194,11 +194,15 @@ class Backends:
     def secret_values(self) -> list[str]:
         return [self._s3_secret] if self._s3_secret else []
 
-    def close(self) -> None:
-        """Leave the embedded services; each stops itself once nothing (no client, no run) needs it."""
+    def close(self, wait_for_runs: float = 0.0) -> None:
+        """Leave the embedded services; each stops itself once nothing (no client, no run) needs it.
+
+        `wait_for_runs` (seconds): let runs that are still finishing end first, so the services stop
+        now rather than later; for a throwaway data dir that is deleted next (the eval's).
+        """
         with self._lock:
             if self._kfp_server is not None:  # before the store it publishes to
-                self._kfp_server.stop()
+                self._kfp_server.stop(wait_for_runs)
                 self._kfp_server = None
             if self._seaweed is not None:
                 self._seaweed.stop()

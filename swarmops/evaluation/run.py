@@ -151,7 +151,11 @@ async def run_eval(opts: EvalOptions, settings: Settings, console: Console) -> i
     factory, label, retry = model_factory(opts.model, settings)
     queue = [(c, t) for c in cases for t in range(opts.repeat)]
     results: dict[str, list[CaseRunResult]] = {}
-    with tempfile.TemporaryDirectory(prefix="swarmops-eval-") as tmp, progress_bar(console) as bar:
+    # A temp dir that cannot be removed must not cost the run's figures (the report is written after).
+    with (
+        tempfile.TemporaryDirectory(prefix="swarmops-eval-", ignore_cleanup_errors=True) as tmp,
+        progress_bar(console) as bar,
+    ):
         root = Path(tmp)
         task = bar.add_task("starting", total=len(queue) * len(opts.architectures))
         template = None

@@ -32,6 +32,9 @@ from swarmops.events import ApprovalRequest, Event, TurnDone
 from swarmops.session import Assistant
 from swarmops.settings import Settings
 
+#: How long a worker waits at the end for runs still publishing (a case that timed out cancels its run).
+_RUNS_FINISHING_S = 30.0
+
 
 @dataclass
 class Figures:
@@ -100,6 +103,8 @@ class Worker:
                 finally:
                     with contextlib.suppress(Exception):  # cleanup only: a dead server has no runs left
                         await asyncio.to_thread(stop_runs, backends)
+                    # a cancelled run goes on publishing; the services must be gone before the dir is
+                    await asyncio.to_thread(backends.close, _RUNS_FINISHING_S)
 
     async def run(self, loaded: LoadedCase, trial: int) -> tuple[RunRecord, Figures]:
         assert self.backends is not None and self.assistant is not None

@@ -19,6 +19,7 @@ from swarmops.services.seaweed import S3Endpoint
 from tests.services.kfp_helpers import (
     client,
     compile_to,
+    nap_pipeline,
     processes_mentioning,
     shout_pipeline,
     version_id,
@@ -92,6 +93,24 @@ def test_unreachable_store_is_recorded_not_fatal(tmp_path: Path) -> None:
         assert run.error.details, "the problems are itemised in error.details"
         runner_log = tmp_path / "kfp" / "runs" / created.run_id / "runner.log"
         assert "artifact publishing: could not reach the object store" in runner_log.read_text()
+
+
+def test_stop_waiting_for_runs_lets_them_finish_then_stops_the_server(
+    tmp_path: Path, seaweed_endpoint: S3Endpoint
+) -> None:
+    """The eval deletes a worker's data dir right after; a server left running for a run that was
+    still publishing wrote into it during the removal ("Directory not empty")."""
+    kfp = EmbeddedKfp(tmp_path, seaweed_endpoint)
+    c = client(kfp.start())
+    package = compile_to(nap_pipeline, tmp_path / "nap.yaml")
+    run_id = c.create_run_from_pipeline_package(str(package), arguments={"seconds": 2}).run_id
+    wait_task_running(c, run_id, "nap")
+    pid = kfp.server_state()["pid"]
+    kfp.stop(wait_for_runs=60)
+    assert not pid_alive(pid), "nothing was left to wait for: the server stops now, not via its janitor"
+    assert kfp.server_state() is None
+    runs = json.loads((tmp_path / "kfp" / "runs" / run_id / "run.json").read_text())
+    assert runs["state"] == "SUCCEEDED", "the run finished before the server went"
 
 
 CLIENT_SCRIPT = """

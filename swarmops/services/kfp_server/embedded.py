@@ -124,11 +124,19 @@ class EmbeddedKfp:
         atexit.register(self._stop_at_exit)
         return self._host
 
-    def stop(self) -> None:
+    def stop(self, wait_for_runs: float = 0.0) -> None:
         """Unregister. Stop the server now only if nobody else uses it, no run is in flight and the
-        idle timeout is 0; otherwise its janitor stops it once that holds for the timeout. Safe to call twice."""
+        idle timeout is 0; otherwise its janitor stops it once that holds for the timeout. Safe to call twice.
+
+        `wait_for_runs`: seconds to wait for runs still finishing (a cancelled run goes on publishing
+        its artifacts) so the server stops now, for a caller about to delete the data dir.
+        """
         if self._owner_pid != os.getpid():
             return
+        state = self.server_state()
+        deadline = time.monotonic() + wait_for_runs
+        while state is not None and time.monotonic() < deadline and has_work(state):
+            time.sleep(0.2)
         with file_lock(self._lock_path, timeout=self.stop_grace + 30):
             (self.clients_path / f"{self.client_id}.json").unlink(missing_ok=True)
             self._owner_pid, self._host = None, None
