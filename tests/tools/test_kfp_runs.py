@@ -178,6 +178,8 @@ def test_latest_and_get_run_fields(ctx: KfpContext, runs: Runs) -> None:
 
 
 def test_object_store_down_is_named_as_such(ctx: KfpContext, runs: Runs) -> None:
+    for run in (runs.small, runs.big):  # finished, whichever tests ran before on this worker
+        ok(runs.ctx, "wait_for_run", run=run["run_id"], timeout_seconds=120, poll_seconds=0.5)
     dead = f"127.0.0.1:{closed_port()}"
     storage = StorageContext(client_factory=lambda: make_minio_client(dead, "k", "s"), endpoint=dead)
     broken = KfpContext(client_factory=lambda: ctx.client, host=ctx.host, storage=storage, workdir=ctx.workdir)
