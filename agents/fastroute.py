@@ -16,7 +16,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +157,7 @@ class _Index:
                 cols.append(example)
                 values.append(w)
         self._matrix = csr_matrix((values, (rows, cols)), shape=(len(self._column), len(texts)), dtype=np.float64)
+        self._entry = {g: (self._column[g], idf) for g, idf in self._idf.items()}
         self._np = np
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
@@ -165,10 +166,15 @@ class _Index:
         return {g: v / norm for g, v in vec.items()}
 
     def query(self, text: str) -> tuple[list[int], Any]:
-        """The feature columns `text` has and their weights (its vector, sparse)."""
-        vector = self._vector(_features(text))
-        rows = [self._column[g] for g in vector]
-        return rows, self._np.fromiter(vector.values(), dtype=self._np.float64, count=len(vector))
+        """The feature columns `text` has and their weights (its vector, sparse): what _vector makes,
+        in one pass, since this runs for every clause of every turn."""
+        rows, weights = [], []
+        for g, c in _features(text).items():
+            if (entry := self._entry.get(g)) is not None:
+                rows.append(entry[0])
+                weights.append((1 + math.log(c)) * entry[1])
+        vector = self._np.array(weights, dtype=self._np.float64)
+        return rows, vector / (math.sqrt(vector @ vector) or 1.0)
 
     def scores(self, text: str) -> Any:
         """Cosine similarity with every example, as a numpy array in the examples' order."""
@@ -177,21 +183,28 @@ class _Index:
             return self._np.zeros(self._matrix.shape[1])
         return self._matrix[rows].T @ weights
 
-    def similarities(self, text: str) -> list[float]:
-        return [float(x) for x in self.scores(text)]
 
+class _Labelled:
+    """Examples grouped by label, so a label's score (its nearest example's) is one numpy reduction:
+    this runs for every clause of every turn, over a few thousand examples."""
 
-def _best(
-    examples: Sequence[Example], scores: Sequence[float], label: Callable[[Example], str]
-) -> tuple[str, float, float]:
-    """(best label, its score, its margin over the runner-up label), scoring a label by its nearest example."""
-    best: dict[str, float] = {}
-    for example, score in zip(examples, scores, strict=True):
-        key = label(example)
-        best[key] = max(best.get(key, 0.0), score)
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    return ranked[0][0], ranked[0][1], ranked[0][1] - runner_up
+    def __init__(self, labels: Sequence[str]) -> None:
+        import numpy as np
+
+        self.names = sorted(set(labels))
+        ids = np.array([self.names.index(x) for x in labels])
+        self._order = np.argsort(ids, kind="stable")
+        self._starts = np.searchsorted(ids[self._order], np.arange(len(self.names)))
+
+    def best(self, scores: Any) -> tuple[str, float, float]:
+        """(best label, its score, its margin over the runner-up label)."""
+        import numpy as np
+
+        per_label = np.maximum.reduceat(scores[self._order], self._starts)
+        ranked = np.argsort(-per_label, kind="stable")
+        top = float(per_label[ranked[0]])
+        runner_up = float(per_label[ranked[1]]) if len(ranked) > 1 else 0.0
+        return self.names[int(ranked[0])], top, top - runner_up
 
 
 class FastRouter:
@@ -209,23 +222,25 @@ class FastRouter:
         self.min_score, self.min_margin, self.min_tool_margin = min_score, min_margin, min_tool_margin
         texts, classes = [e.text for e in self.examples], [e.agent for e in self.examples]
         self._index = _Index(texts, classes) if self.examples else None
+        self._agents = _Labelled(classes) if self.examples else None
         #: Per specialist, its examples indexed again with tools as the classes (the words that
         #: tell its tools apart), for the intent inside a route that is already clear.
-        self._tools: dict[str, tuple[list[Example], _Index]] = {}
+        self._tools: dict[str, tuple[_Labelled, _Index]] = {}
         for agent in set(classes):
-            own = [e for e in self.examples if e.agent == agent and e.tool]
+            tools = [e.tool for e in self.examples if e.agent == agent and e.tool]
+            own = [e.text for e in self.examples if e.agent == agent and e.tool]
             if own:
-                self._tools[agent] = (own, _Index([e.text for e in own], [e.tool or "" for e in own]))
+                self._tools[agent] = (_Labelled(tools), _Index(own, tools))
 
     def match(self, text: str) -> Match | None:
         """The best specialist (and tool) for `text` with its score and margins; None without examples."""
-        if self._index is None or not text.strip():
+        if self._index is None or self._agents is None or not text.strip():
             return None
-        agent, score, margin = _best(self.examples, self._index.similarities(text), lambda e: e.agent)
+        agent, score, margin = self._agents.best(self._index.scores(text))
         tool, tool_margin = None, 0.0
         if agent in self._tools:
-            own, index = self._tools[agent]
-            tool, _, tool_margin = _best(own, index.similarities(text), lambda e: e.tool or "")
+            labelled, index = self._tools[agent]
+            tool, _, tool_margin = labelled.best(index.scores(text))
         return Match(agent, score, margin, tool, tool_margin)
 
     def _confident(self, match: Match | None) -> bool:

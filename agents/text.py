@@ -8,6 +8,7 @@ told apart from the request itself. Standard library only; names, paths and numb
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -200,6 +201,16 @@ def without_context(text: str) -> str:
     return " ".join(kept)
 
 
+@functools.lru_cache(maxsize=16)
+def _and_verb(verbs: frozenset[str]) -> re.Pattern[str]:
+    """ "and"/"," before a verb; compiled once per vocabulary (a few hundred verbs, every turn)."""
+    verb_re = _verb_alternation(verbs)
+    return re.compile(rf"\s*,?\s+and\s+(?={_ADVERBS}{verb_re})|\s*,\s*(?={_ADVERBS}{verb_re})", re.IGNORECASE)
+
+
+_COMMA_AND = re.compile(rf"\s*,\s*and\s+(?={_CLAUSE_STARTERS})", re.IGNORECASE)
+
+
 def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:
     """Split a request into the clauses a user meant as separate actions, in order.
 
@@ -208,12 +219,9 @@ def split_clauses(text: str, verbs: Iterable[str] | None = None) -> list[str]:
     `verbs` extends DEFAULT_VERBS with a specialist's own vocabulary (multi-word verbs allowed).
     """
     masked, originals = mask_quoted(normalize(text))
-    verb_re = _verb_alternation(DEFAULT_VERBS | {v.lower() for v in (verbs or ())})
-    and_verb = re.compile(rf"\s*,?\s+and\s+(?={_ADVERBS}{verb_re})|\s*,\s*(?={_ADVERBS}{verb_re})", re.IGNORECASE)
-    comma_and = re.compile(rf"\s*,\s*and\s+(?={_CLAUSE_STARTERS})", re.IGNORECASE)
-
+    and_verb = _and_verb(frozenset(DEFAULT_VERBS | {v.lower() for v in (verbs or ())}))
     pieces = [masked]
-    for splitter in (_SENTENCE_SPLIT, _ALWAYS_SPLIT, and_verb, comma_and):
+    for splitter in (_SENTENCE_SPLIT, _ALWAYS_SPLIT, and_verb, _COMMA_AND):
         pieces = [part for piece in pieces for part in splitter.split(piece)]
 
     clauses: list[str] = []
