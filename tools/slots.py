@@ -11,7 +11,8 @@ A `Slot` is pydantic field metadata (`Annotated[str, Slot("bucket")]`): pydantic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic.fields import FieldInfo
@@ -47,12 +48,15 @@ class Slot:
 
     `role` says which end of a transfer the value is when the argument's name does not (upload's
     `local_path` is the source, its `bucket` the destination: "put x *into* b"); `new` marks a
-    name the user chooses rather than one that exists (create_bucket's bucket: "call it x").
+    name the user chooses rather than one that exists (create_bucket's bucket: "call it x");
+    `says` gives a choice's values the plain words people pick them by, beyond the value's own
+    ("which classes it mixes up" is the confusion matrix, "broken runs" the FAILED state).
     """
 
     kind: SlotKind
     role: Literal["", "src", "dst"] = ""
     new: bool = False
+    says: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 def slot_meta(field: FieldInfo) -> Slot | None:

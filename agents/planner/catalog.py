@@ -8,7 +8,8 @@ arguments by their slot kinds. A new tool registered in tools/ is planned with n
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -34,8 +35,9 @@ class Arg:
     role: str = ""
     #: A name the user chooses (create_bucket's bucket), not one that exists.
     new: bool = False
-    #: The values a "choice" argument allows (its Literal), for reading them from a request.
-    choices: tuple[str, ...] = ()
+    #: The values a "choice" argument allows (its Literal or its slot's words), with the words each
+    #: is picked by: its own ("roc_curve": roc, curve) and the slot's (tools.slots.Slot.says).
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def _arg(name: str, field: FieldInfo) -> Arg:
     role = slot.role if slot and slot.role else name.split("_", 1)[0] if name.startswith(("src_", "dst_")) else ""
     default = None if field.is_required() else field.get_default(call_default_factory=True)
     kind = slot.kind if slot else None
-    choices = tuple(str(c) for c in get_args(field.annotation)) if get_origin(field.annotation) is Literal else ()
+    literal = [str(c) for c in get_args(field.annotation)] if get_origin(field.annotation) is Literal else []
+    says = slot.says if slot else {}
+    choices = {c: (*c.lower().split("_"), *says.get(c, ())) for c in [*literal, *(c for c in says if c not in literal)]}
     return Arg(name, kind, field.is_required(), default, _maximum(field), role, bool(slot and slot.new), choices)
 
 

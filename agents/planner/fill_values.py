@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from agents.planner.catalog import Arg
-from agents.planner.said import spelled_as
+from agents.planner.said import Said, spelled_as
 from agents.text import CONTINUES
 from agents.words import has_file_extension
 from tools.kfp.compare import direction
@@ -116,7 +116,16 @@ def name(s: Slots, arg: Arg) -> Any:
     return next((p for p in pool if p not in files), None)
 
 
-_X_AXIS = re.compile(r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?([\w.-]+)|\b([\w.-]+) on the x[- ]axis\b", re.I)
+_X_AXIS = re.compile(r"\b([\w.-]+) on the x[- ]axis\b", re.I)
+_AGAINST = frozenset({"against", "versus", "vs", "per"})
+
+
+def _x_axis(said: Said) -> str | None:
+    m = _X_AXIS.search(said.text)
+    if m:
+        return m.group(1)
+    words = [t for t in said.tokens if t.lower != "the"]
+    return next((t.text for cue, t in zip(words, words[1:], strict=False) if spelled_as(cue.lower, _AGAINST)), None)
 
 
 def text(s: Slots, arg: Arg) -> Any:
@@ -132,13 +141,12 @@ def text(s: Slots, arg: Arg) -> Any:
         return funcs[0] if funcs else None
     if arg.name == "metric":  # "plot the accuracy of every run": a word that names a score
         return next((w for w in [*said.identifiers, *said.words] if direction(w)), None)
-    if arg.name == "columns":  # "plot column loss of ...", "the val_loss and loss columns"
-        return said.near({"column", "columns", "col"}) or None
-    if arg.name == "x":  # "rmse against epoch", "with step on the x axis"
-        m = re.search(
-            r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?([\w.-]+)|\b([\w.-]+) on the x[- ]axis\b", said.text, re.I
-        )
-        return (m.group(1) or m.group(2)) if m else None
+    if arg.name == "columns":  # "plot column loss of ...", "the val_loss and loss columns", "plot the loss"
+        x = _x_axis(said)
+        named = [n for n in said.near({"column", "columns", "col"}) if n != x and not spelled_as(n.lower(), _AGAINST)]
+        return named or [w for w in said.words if direction(w) and w != x] or None
+    if arg.name == "x":  # "rmse against epoch", "loss per step", "with step on the x axis"
+        return _x_axis(said)
     if arg.name == "description":
         m = re.search(r"\b(?:description|described as|describe it as)\s*[:=]?\s*(.+)$", said.text, re.I)
         return m.group(1).strip().strip("\"'") if m else None
@@ -158,21 +166,11 @@ def source(s: Slots, arg: Arg) -> Any:
     return list(dict.fromkeys(found)) or None
 
 
-_STATES = {
-    "running": "RUNNING", "failed": "FAILED", "failing": "FAILED", "broken": "FAILED", "crashed": "FAILED",
-    "succeeded": "SUCCEEDED", "successful": "SUCCEEDED", "passed": "SUCCEEDED", "finished": "SUCCEEDED",
-    "completed": "SUCCEEDED", "pending": "PENDING", "queued": "PENDING", "canceled": "CANCELED",
-    "cancelled": "CANCELED", "stopped": "CANCELED",
-}  # fmt: skip
-
-
 def choice(s: Slots, arg: Arg) -> Any:
-    if arg.name == "state":
-        return next((_STATES[w] for w in s.said.words if w in _STATES), None)
-    # Any other choice by its own words: "the ROC curve" is roc_curve, "which features mattered"
-    # feature_importance. Only one choice may match; otherwise the default stands.
+    """A choice by its words: "the ROC curve" is roc_curve, "which inputs it leans on"
+    feature_importance, "broken runs" FAILED. Only one choice may match; otherwise the default stands."""
     said = [w for w in s.said.words if len(w) >= 3]
-    named = {c for c in arg.choices if c != arg.default and any(_says(said, part) for part in c.split("_"))}
+    named = {c for c, words in arg.choices.items() if c != arg.default and any(_says(said, w) for w in words)}
     return named.pop() if len(named) == 1 else None
 
 

@@ -40,6 +40,15 @@ def test_without_columns_every_numeric_column_is_plotted_and_gaps_stay_gaps(ctx:
     assert chart.series[1].y == [1.0, 0.7, None, 0.45]
 
 
+def test_a_word_of_several_columns_plots_them_all_and_an_exact_name_only_itself(ctx: StorageContext) -> None:
+    put(ctx.client, "runs", "bert.csv", b"step,train_loss,val_loss,lr\n100,0.9,0.95,5e-5\n200,0.6,0.7,4e-5\n")
+    data = ok(ctx, "plot_object", bucket="runs", key="bert.csv", columns=["loss"], x="step")
+    assert [s.name for s in charts_in(data)[0].series] == ["train_loss", "val_loss"]  # "plot the loss"
+    put(ctx.client, "runs", "history.csv", HISTORY.encode())
+    data = ok(ctx, "plot_object", bucket="runs", key="history.csv", columns=["loss"])
+    assert [s.name for s in charts_in(data)[0].series] == ["loss"]  # val_loss is not "the loss" here
+
+
 def test_a_misspelt_column_is_an_error_naming_the_real_ones(ctx: StorageContext) -> None:
     put(ctx.client, "runs", "history.csv", HISTORY.encode())
     error = fail(ctx, "plot_object", bucket="runs", key="history.csv", columns=["val_los"])

@@ -41,6 +41,12 @@ _ALIASES = {
     "everything": "all",
     "": "all",
 }
+#: How people ask for each plot without naming it.
+_PLOT_WORDS = {
+    "confusion_matrix": ("confusion", "confuses", "confused", "mix", "mixes", "mixed", "mixup", "misclassified"),
+    "roc_curve": ("roc", "auc", "threshold", "thresholds"),
+    "feature_importance": ("feature", "importance", "inputs", "lean", "leans", "relies", "rely", "drivers"),
+}
 _WHAT = {"confusion_matrix": "confusion matrix", "roc_curve": "ROC curve", "feature_importance": "feature importances"}
 _HOW = (
     "A confusion matrix and an ROC curve come from a ClassificationMetrics output of a component "
@@ -53,7 +59,7 @@ class GetRunPlotsArgs(StrictArgs):
     run: Annotated[str, Slot("run")] = Field(
         description="Run name (newest of that name), run id (or its first 8+ characters), or 'latest'."
     )
-    plot: Annotated[Plot, Slot("choice")] = Field(
+    plot: Annotated[Plot, Slot("choice", says=_PLOT_WORDS)] = Field(
         default="all",
         description="Which plot: confusion_matrix, roc_curve, feature_importance, or all (every one the run logged).",
     )

@@ -15,11 +15,19 @@ from tools.kfp.runinfo import Names, details, run_pipeline_name, summary, versio
 from tools.slots import Slot
 
 STATES = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELING", "CANCELED", "SKIPPED", "PAUSED")
+#: The words people use for a state ("broken runs", "the ones still queued").
+_STATE_WORDS = {
+    "RUNNING": ("running",),
+    "FAILED": ("failed", "failing", "broken", "crashed"),
+    "SUCCEEDED": ("succeeded", "successful", "passed", "finished", "completed"),
+    "PENDING": ("pending", "queued"),
+    "CANCELED": ("canceled", "cancelled", "stopped"),
+}
 _RUN = Field(description="Run name (newest of that name), run id (or its first 8+ characters), or 'latest'.")
 
 
 class ListRunsArgs(StrictArgs):
-    state: Annotated[str | None, Slot("choice")] = Field(
+    state: Annotated[str | None, Slot("choice", says=_STATE_WORDS)] = Field(
         default=None,
         description="Only runs in this state: PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, SKIPPED.",
     )

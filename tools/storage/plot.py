@@ -9,6 +9,7 @@ says when the chart covers only the first rows.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -48,12 +49,18 @@ def _number(cell: str) -> float | None:
     return value if value == value else None  # NaN is a gap, not a point
 
 
-def _column(header: list[str], name: str) -> int:
-    """The index of `name` in the header (exact, then ignoring case), or a failure naming the columns."""
+def _columns(header: list[str], name: str) -> list[int]:
+    """Where `name` is in the header (exact, then ignoring case); a name that is no column but a word
+    of several ("loss" in train_loss and val_loss) is all of them: "plot the loss" means every loss.
+    Else a failure naming the columns."""
     for match in (lambda h: h == name, lambda h: h.strip().lower() == name.strip().lower()):
         found = [i for i, h in enumerate(header) if match(h)]
         if found:
-            return found[0]
+            return found[:1]
+    word = name.strip().lower()
+    family = [i for i, h in enumerate(header) if word in re.split(r"[_\-\s.]+", h.strip().lower())]
+    if family:
+        return family
     close = difflib.get_close_matches(name, header, n=3, cutoff=0.5)
     raise ToolFailure(
         "NoSuchColumn",
@@ -102,8 +109,9 @@ def plot_object(args: PlotObjectArgs, ctx: StorageContext) -> dict[str, Any]:
     more_rows = len(rows) > MAX_ROWS or cut
     rows = rows[:MAX_ROWS]
     wanted = args.columns or [c for c in _numeric_columns(header, rows) if c != args.x][:MAX_SERIES]
-    indices = [_column(header, name) for name in wanted]
-    x_index = _column(header, args.x) if args.x else None
+    x_index = _columns(header, args.x)[0] if args.x else None
+    named = (i for name in wanted for i in _columns(header, name) if i != x_index)
+    indices = list(dict.fromkeys(named))[:MAX_SERIES]
     x_values: list[str | float] = list(range(1, len(rows) + 1))
     if x_index is not None:
         x_values = [v if v is not None else row[x_index] for v, row in zip(_numeric(rows, x_index), rows, strict=True)]

@@ -530,7 +530,21 @@ def test_synonyms_map_to_words_the_examples_use() -> None:
             PIPELINES,
             [("get_run_plots", {"run": "latest", "plot": "feature_importance"})],
         ),
-        # A metric is a word that names a score; a column follows its noun; x follows "against".
+        # ...and by the words its tool declares for it (Slot.says): nobody says "confusion matrix".
+        (
+            "which classes does the most recent run mix up?",
+            PIPELINES,
+            [("get_run_plots", {"run": "latest", "plot": "confusion_matrix"})],
+        ),
+        (
+            "show the plots of run rf-7: the inputs it leans on",
+            PIPELINES,
+            [("get_run_plots", {"run": "rf-7", "plot": "feature_importance"})],
+        ),
+        ("show me the broken runs", PIPELINES, [("list_runs", {"state": "FAILED"})]),
+        ("show me failed and finished runs", PIPELINES, [("list_runs", {})]),  # two states: no filter guessed
+        # A metric is a word that names a score; a column follows its noun, or is a score's name;
+        # x follows "against" (misspelt too), "vs" or "per".
         (
             "plot the f1_macro of every churn run",
             PIPELINES,
@@ -540,6 +554,16 @@ def test_synonyms_map_to_words_the_examples_use() -> None:
             "graph the column val_loss of s3://exp/h.csv against step",
             STORAGE,
             [("plot_object", {"bucket": "exp", "key": "h.csv", "columns": ["val_loss"], "x": "step"})],
+        ),
+        (
+            "grpah s3://exp/h.csv's val_loss colum agianst the epoch",
+            STORAGE,
+            [("plot_object", {"bucket": "exp", "key": "h.csv", "columns": ["val_loss"], "x": "epoch"})],
+        ),
+        (
+            "can u plot the loss per step in exp/h.csv",
+            STORAGE,
+            [("plot_object", {"bucket": "exp", "key": "h.csv", "columns": ["loss"], "x": "step"})],
         ),
     ],
 )
