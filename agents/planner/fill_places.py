@@ -63,6 +63,10 @@ def bucket(s: Slots, arg: Arg) -> Any:
         fresh = said.identifiers + named
         return given[0] if given else next((n.lower() for n in fresh if bucket_like(n)), None)
     idents = [n for n in said.identifiers if bucket_like(n) and not has_file_extension(n) and n not in to]
+    if role != "dst" and not s.local_source and (output := run_output(said, s.memory)) is not None:
+        runs = s.memory.run_names | set(s.memory.runs)
+        if not named and not known and all(n in runs for n in frm + idents):  # "of run rf-7" names no bucket
+            return output[0]
     # "from x" is a source for sure; "in x" may be either end ("place a copy in x"), so it comes later.
     surely_from = [n for n in said.after_words(_FROM, strict=False) if bucket_like(n) and not has_file_extension(n)]
     where = [n for n in said.after_words({"in", "inside", "within"}, strict=False) if bucket_like(n)]  # "in lakehouse"
@@ -111,6 +115,19 @@ def singled_out(said: Said, memory: ThreadMemory) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def run_output(said: Said, memory: ThreadMemory) -> tuple[str, str] | None:
+    """ "the model file my latest run produced": the one artifact of the run in play (get_run listed
+    them) whose step or name the request says, as (bucket, key)."""
+    words = {w for w in said.words if len(w) > 2}
+    hits = []
+    for uri in memory.artifacts:
+        bucket, _, key = uri.removeprefix("s3://").partition("/")
+        named = {part for segment in key.split("/")[-2:] for part in re.split(r"[_\-.]+", segment.lower())}
+        if words & named:
+            hits.append((bucket, key))
+    return hits[0] if len(hits) == 1 else None
+
+
 def key(s: Slots, arg: Arg) -> Any:
     role, said = s.role(arg), s.said
     uri = _pick_uri(s, role)
@@ -118,6 +135,9 @@ def key(s: Slots, arg: Arg) -> Any:
         if role == "dst" and len(_uri_roles(s)) == 1 and "src_key" in s.args:
             return None
         return uri[1]
+    output = run_output(said, s.memory) if role != "dst" and uri is None else None
+    if output is not None and s.args.get(_bucket_arg(arg)) == output[0]:
+        return output[1]  # the run's artifact the request names, in the bucket that holds it
     if role == "src" and uri is None and said.refers_back and s.memory.key:
         targets = {t.index for t in said.paths if t.index and said.tokens[t.index - 1].lower in _TO | _NEW_NAME}
         if all(t.index in targets for t in said.paths):  # "rename it to b/x.md": "it" is the source

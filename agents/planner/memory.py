@@ -27,6 +27,8 @@ class ThreadMemory:
     experiment: str | None = None
     #: s3 URI of the latest run's Metrics artifact, once a tool result listed it.
     metrics_uri: str | None = None
+    #: s3 URIs of every artifact of that run: "download the model it produced" picks one by name.
+    artifacts: list[str] = field(default_factory=list)
     #: Names seen in results, so a plain word ("landing", "iris") is recognised as one.
     buckets: set[str] = field(default_factory=set)
     pipelines: set[str] = field(default_factory=set)
@@ -89,13 +91,17 @@ def _kfp(memory: ThreadMemory, e: Executed) -> None:
         memory.parameters = dict(args.get("parameters") or {})
         _note_run(memory, data.get("run_id"))
         memory.pipeline = str(data.get("pipeline") or memory.pipeline)
-        memory.metrics_uri = None  # a new run: earlier metrics no longer apply
+        memory.metrics_uri, memory.artifacts = None, []  # a new run: earlier outputs no longer apply
     if e.tool in {"get_run", "wait_for_run"}:
         _note_run(memory, data.get("id"))
+        if data.get("name"):
+            memory.run_names.add(str(data["name"]))
         memory.parameters = dict(data.get("parameters") or memory.parameters)
         if data.get("pipeline"):
             memory.pipeline = str(data["pipeline"])
-        memory.metrics_uri = _metrics_uri(data.get("artifacts") or [])
+        listed = [a for a in data.get("artifacts") or [] if isinstance(a, dict)]  # not "… 4 more"
+        memory.metrics_uri = _metrics_uri(listed)
+        memory.artifacts = [str(a["uri"]) for a in listed if str(a.get("uri", "")).startswith("s3://")]
     if e.tool == "list_runs" and data.get("runs"):
         for run in reversed([r for r in data["runs"] if isinstance(r, dict)]):  # "… 4 more" in an earlier turn
             _note_run(memory, run.get("id"))

@@ -22,6 +22,7 @@ from agents.planner.conversation import (
     request_text,
 )
 from agents.planner.memory import ThreadMemory, remember
+from agents.planner.outputs import run_first
 from agents.planner.planning import MAX_REQUEST, MIN_SCORE, choose, fillable, too_long
 from agents.planner.said import Said
 from agents.planner.specialist import owned
@@ -172,7 +173,8 @@ def split_by_specialist(
         # One specialist (or none clearly): the request as a whole says which more reliably.
         owner = _owner(request, available, memory)
         groups = [(owner, [request])] if owner else []
-    return _metrics_across_agents([(owner, " and ".join(clauses)) for owner, clauses in groups], available)
+    parts = [(owner, " and ".join(clauses)) for owner, clauses in groups]
+    return _metrics_across_agents(run_first(parts, available, memory), available)
 
 
 def _metrics_across_agents(parts: list[tuple[str, str]], available: list[str]) -> list[tuple[str, str]]:

@@ -31,3 +31,14 @@ def test_the_scores_are_the_metrics_artifact_not_the_confusion_matrix() -> None:
     ]
     memory = remember([_waited(artifacts)])
     assert memory.metrics_uri == f"{BASE}/evaluate/metrics"
+
+
+def test_a_runs_artifacts_are_remembered_until_a_new_run_is_submitted() -> None:
+    artifacts = [
+        {"task": "train", "name": "model", "uri": f"{BASE}/train/model"},
+        {"task": "evaluate", "name": "metrics", "uri": f"{BASE}/evaluate/metrics"},
+    ]
+    memory = remember([_waited(artifacts)])
+    assert memory.artifacts == [f"{BASE}/train/model", f"{BASE}/evaluate/metrics"]
+    submitted = Executed("submit_run", {"pipeline": "iris"}, True, {"run_id": "r-10"}, None)
+    assert remember([_waited(artifacts), submitted]).artifacts == []  # the new run's outputs are not those

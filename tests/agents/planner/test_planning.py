@@ -600,3 +600,26 @@ def test_storage_keeps_a_score_question_when_a_runs_metrics_are_in_play() -> Non
     ask = "what accuracy did it end up with"
     in_play = ThreadMemory(metrics_uri="s3://mlpipeline/v2/artifacts/iris/r-1/evaluate/metrics")
     assert _owner_elsewhere("storage", ["pipelines"], ask, in_play) is None
+
+
+def test_a_runs_output_is_looked_up_through_the_run_then_fetched_from_the_store() -> None:
+    """ "download the model my latest run produced": the run lists its artifacts (pipelines), the
+    storage step takes the one the request names; with no run named, the newest run."""
+    from agents.planner.router import split_by_specialist
+
+    everyone = ["storage", "pipelines", "docs"]
+    request = "download the model file my latest iris run produced to ./model.pkl"
+    assert split_by_specialist(request, everyone) == [("pipelines", "show run latest"), ("storage", request)]
+    named = "grab the model artifact of run rf-7 and save it as model.pkl"
+    assert split_by_specialist(named, everyone)[0] == ("pipelines", "show run rf-7")
+    assert split_by_specialist("download model.pkl from ml-models", everyone) == [
+        ("storage", "download model.pkl from ml-models")
+    ]  # no run said: the store alone
+    plots = "pull up all of the evaluation plots run q3-candidate produced"
+    assert split_by_specialist(plots, everyone) == [("pipelines", plots)]  # get_run_plots reports them itself
+    base = "s3://mlpipeline/v2/artifacts/iris/r-9"
+    memory = ThreadMemory(artifacts=[f"{base}/train/model", f"{base}/evaluate/metrics"], runs=["r-9", "rf-7"])
+    expected = {"bucket": "mlpipeline", "key": "v2/artifacts/iris/r-9/train/model"}
+    assert steps(request, STORAGE, memory)[0] == [("download", {**expected, "local_path": "./model.pkl"})]
+    assert steps(named, STORAGE, memory)[0] == [("download", {**expected, "local_path": "model.pkl"})]
+    assert split_by_specialist(request, everyone, memory) == [("storage", request)]  # the artifacts are in play
