@@ -21,7 +21,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
@@ -51,6 +51,9 @@ from swarmops.turn import Turn, accept
 from tools.audit import AuditLog
 from tools.gate import Decision, Identity, PendingChange, Surface
 from tools.masking import Masker
+
+if TYPE_CHECKING:
+    from swarmops.metrics import TurnMetrics
 
 RECURSION_LIMIT = 150
 #: Checkpoints are written while the next step runs rather than blocking it.
@@ -92,6 +95,7 @@ class Assistant:
         surface: Surface = "api",
         user: str | None = None,
         fast_routing: bool = True,
+        metrics: bool = False,
     ) -> None:
         self.model = model
         self.specialists = list(specialists)
@@ -115,6 +119,9 @@ class Assistant:
         self._graph = self._build()
         #: Threads this process knows have no pending approval (saves a state read per turn).
         self._settled: set[str] = set()
+        #: Count turns for Prometheus (a served process with SWARMOPS_METRICS_PORT); off, the
+        #: client library is never imported, which keeps `ask` and the chat starting fast.
+        self._metrics = metrics
 
     # --- construction ------------------------------------------------------------------------
     @classmethod
@@ -165,6 +172,7 @@ class Assistant:
                 architecture=architecture,
                 surface=surface,
                 user=user,
+                metrics=getattr(settings, "metrics_port", None) is not None,
             )
             for spec in specialists:
                 where = getattr(spec.context, "endpoint", None) or getattr(spec.context, "host", None)
@@ -212,6 +220,15 @@ class Assistant:
         """
         if (text is None) == (resume is None):
             raise ValueError("pass either text or resume")
+        seen = _turn_metrics(self.identity.surface) if self._metrics else None
+        async for event in self._turn(thread_id, text, resume, asked_by):
+            if seen is not None:
+                seen.see(event)
+            yield event
+
+    async def _turn(
+        self, thread_id: str, text: str | None, resume: Decision | dict[str, Any] | None, asked_by: Identity | None
+    ) -> AsyncIterator[Event]:
         caller = asked_by or self.identity
         config = self._config(thread_id, caller)
         turn = Turn(thread_id)
@@ -403,3 +420,10 @@ class Assistant:
 def _answered(decision: Decision, caller: Identity) -> Decision:
     """`decision` with who answered it: as given, or whoever the turn is streamed for."""
     return decision if decision.by is not None else decision.model_copy(update={"by": caller})
+
+
+def _turn_metrics(surface: str) -> TurnMetrics:
+    """Imported on first use: see `Assistant._metrics`."""
+    from swarmops.metrics import TurnMetrics
+
+    return TurnMetrics(surface)

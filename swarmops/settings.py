@@ -190,6 +190,10 @@ class Settings(BaseSettings):
     )
     max_handoffs: int = Field(6, ge=1, le=20, description="Handoffs the router may make in one turn.")
 
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Port for /metrics, /healthz and /readyz of `swarmops slack`/`mcp`."
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address that port listens on (0.0.0.0 in a container).")
     mcp_token: SecretStr | None = Field(
         None, description="The bearer token `swarmops mcp --http` requires of every client."
     )

@@ -39,6 +39,7 @@ from mcp.types import (
 )
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
+from swarmops import metrics
 from swarmops.mcpserver.hints import HINTS
 from swarmops.mcpserver.images import chart_images
 from swarmops.mcpserver.policy import Policy
@@ -199,9 +200,11 @@ class McpTools:
                 log.debug("progress not delivered", exc_info=True)
 
         try:
-            return await anyio.to_thread.run_sync(
+            result = await anyio.to_thread.run_sync(
                 lambda: self.gate.run(call, decision, progress=progress, cancel=cancel), abandon_on_cancel=True
             )
+            metrics.tool_call(call.tool, result.ok, result.duration_ms / 1000)
+            return result
         except anyio.get_cancelled_exc_class():
             cancel.set()  # the tool's loop sees it and returns early
             raise

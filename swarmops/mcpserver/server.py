@@ -34,6 +34,7 @@ from agents.registry import Specialist
 from swarmops.mcpserver.calls import Caller, McpTools
 from swarmops.mcpserver.policy import Policy
 from swarmops.mcpserver.tokens import DEFAULT_TTL_S, ConfirmTokens
+from swarmops.opsserver import ops_endpoint
 from swarmops.settings import Settings
 from tools.audit import AuditLog
 from tools.gate import GateTool, Identity, ToolGate
@@ -146,8 +147,13 @@ async def serve_http(server: Server, host: str, port: int, token: str) -> None:
 async def serve(settings: Settings, policy: Policy, http: tuple[str, int] | None, local_user: str) -> None:
     with open_tools(settings, policy) as tools:
         server = build_server(tools, local_user)
-        if http is None:
-            await serve_stdio(server)
-        else:
-            token = settings.mcp_token.get_secret_value() if settings.mcp_token else ""
-            await serve_http(server, http[0], http[1], token)
+        async with ops_endpoint(settings.metrics_host, settings.metrics_port, lambda: None):
+            await _serve(server, settings, http)
+
+
+async def _serve(server: Server, settings: Settings, http: tuple[str, int] | None) -> None:
+    if http is None:
+        await serve_stdio(server)
+    else:
+        token = settings.mcp_token.get_secret_value() if settings.mcp_token else ""
+        await serve_http(server, http[0], http[1], token)

@@ -10,6 +10,7 @@ import signal
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from swarmops.opsserver import ops_endpoint
 from swarmops.session import Assistant
 from swarmops.settings import ConfigError, Settings
 from swarmops.slack.access import Access
@@ -63,10 +64,19 @@ async def until_stopped() -> None:
 async def run(settings: Settings, http: tuple[str, int] | None) -> None:
     """Serve until stopped (SIGTERM or Ctrl+C); turns in flight finish before the assistant closes."""
     check_settings(settings, http is not None)
-    async with Assistant.open(settings, surface="slack") as assistant:
+    connected: list[str] = []
+
+    def ready() -> str | None:
+        return None if connected else "not connected to Slack yet"
+
+    async with (
+        Assistant.open(settings, surface="slack") as assistant,
+        ops_endpoint(settings.metrics_host, settings.metrics_port, ready),
+    ):
         bot = SlackBot(assistant, settings)
         who = await bot.app.client.auth_test()
         log.info("connected to %s as %s", who.get("team"), who.get("user"))
+        connected.append(str(who.get("team")))
         try:
             if http is None:
                 app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]

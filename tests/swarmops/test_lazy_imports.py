@@ -11,7 +11,8 @@ from pathlib import Path
 from tests.swarmops.test_cli import empty_config
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ["torch", "sentence_transformers", "chromadb", "transformers"]
+#: prometheus_client is light, but only a served process with a metrics port needs it at all.
+HEAVY = ["torch", "sentence_transformers", "chromadb", "transformers", "prometheus_client"]
 
 
 def _loaded_after(code: str, tmp_path: Path, env: dict[str, str] | None = None) -> list[str]:

@@ -1,0 +1,77 @@
+"""`swarmops mcp --http` as the container runs it: a plain process with every endpoint configured,
+probed and scraped on its operations port, called by an MCP client, starting no embedded service."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import httpx2
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+from swarmops.mcpserver.server import MCP_PATH
+from swarmops.services.ports import free_ports
+from tests.helpers import raw_client
+from tests.swarmops.test_cli import cli_env
+
+TOKEN = "served-process-token-0123456789"
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def _until_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else "exited"
+        try:
+            if _get(url)[0] == 200:
+                return
+        except urllib.error.URLError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never answered 200")
+
+
+async def test_the_served_process_probes_scrapes_and_counts_a_tool_call(tmp_path: Path, s3_endpoint: str) -> None:
+    raw_client(s3_endpoint).make_bucket("served")
+    mcp_port, ops_port, dead_kfp = free_ports(3)
+    env = cli_env(
+        tmp_path,
+        s3_endpoint,
+        SWARMOPS_MCP_TOKEN=TOKEN,
+        SWARMOPS_KFP_HOST=f"http://127.0.0.1:{dead_kfp}",  # configured: no embedded KFP API is started
+        SWARMOPS_METRICS_PORT=str(ops_port),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swarmops.cli", "mcp", "--http", f"127.0.0.1:{mcp_port}"],
+        cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    ops = f"http://127.0.0.1:{ops_port}"
+    try:
+        _until_ready(f"{ops}/readyz", proc)
+        assert _get(f"{ops}/healthz") == (200, '{"status": "ok"}')
+        bearer = httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"})
+        url = f"http://127.0.0.1:{mcp_port}{MCP_PATH}"
+        async with bearer as http, Client(streamable_http_client(url, http_client=http)) as client:
+            listed = await client.call_tool("list_buckets", {})
+        assert not listed.is_error
+        status, scraped = _get(f"{ops}/metrics")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert status == 200
+    assert 'swarmops_tool_calls_total{status="ok",tool="list_buckets"} 1.0' in scraped
+    assert TOKEN not in scraped
+    data = tmp_path / "data"
+    assert not (data / "seaweedfs").exists() and not (data / "kfp").exists(), "no embedded service may start"
