@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -93,3 +95,12 @@ def seaweed_kfp_specialists(kfp_host: str, seaweed_endpoint: Any, workdir: Path)
     )
     kfp = KfpContext(client_factory=lambda: make_kfp_client(kfp_host), host=kfp_host, storage=storage)
     return [storage_specialist(storage), kfp_specialist(kfp)]
+
+
+def http_get(url: str, timeout: float = 5) -> tuple[int, str]:
+    """(status, body) of a GET, error statuses included; a refused connection raises URLError."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()

@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from agents.scripted import ScriptedChatModel, call, say
 from swarmops.opsserver import ops_endpoint
 from swarmops.services.ports import free_ports
-from tests.helpers import assistant_for, run_turn
+from tests.helpers import assistant_for, http_get, run_turn
 
 
 def _value(name: str, **labels: str) -> float:
@@ -61,29 +61,21 @@ async def test_a_turn_counts_its_tools_model_calls_and_the_approval_it_left_wait
     assert _value("swarmops_turns_total", surface="api", outcome="ok") == before["ok_turns"] + 1
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 async def test_the_endpoint_serves_metrics_liveness_and_readiness() -> None:
     (port,) = free_ports(1)
     why: list[str] = ["not connected to Slack yet"]
     base = f"http://127.0.0.1:{port}"
     async with ops_endpoint("127.0.0.1", port, lambda: why[0] if why else None):
-        status, body = await asyncio.to_thread(_get, f"{base}/readyz")
+        status, body = await asyncio.to_thread(http_get, f"{base}/readyz")
         assert status == 503 and "not connected to Slack yet" in body
         why.clear()
-        assert (await asyncio.to_thread(_get, f"{base}/readyz"))[0] == 200
-        assert (await asyncio.to_thread(_get, f"{base}/healthz")) == (200, '{"status": "ok"}')
-        status, body = await asyncio.to_thread(_get, f"{base}/metrics")
+        assert (await asyncio.to_thread(http_get, f"{base}/readyz"))[0] == 200
+        assert (await asyncio.to_thread(http_get, f"{base}/healthz")) == (200, '{"status": "ok"}')
+        status, body = await asyncio.to_thread(http_get, f"{base}/metrics")
         assert status == 200 and "# TYPE swarmops_turns_total counter" in body
         assert "swarmops_tool_seconds_bucket" in body and "swarmops_approvals_pending" in body
     try:
-        await asyncio.to_thread(_get, f"{base}/healthz")
+        await asyncio.to_thread(http_get, f"{base}/healthz")
     except urllib.error.URLError:
         pass  # the port is closed with the block: nothing is left listening
     else:

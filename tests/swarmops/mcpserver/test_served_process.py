@@ -16,18 +16,10 @@ from mcp.client.streamable_http import streamable_http_client
 
 from swarmops.mcpserver.server import MCP_PATH
 from swarmops.services.ports import free_ports
-from tests.helpers import raw_client
+from tests.helpers import http_get, raw_client
 from tests.swarmops.test_cli import cli_env
 
 TOKEN = "served-process-token-0123456789"
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
 
 
 def _until_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
@@ -35,7 +27,7 @@ def _until_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> 
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else "exited"
         try:
-            if _get(url)[0] == 200:
+            if http_get(url)[0] == 200:
                 return
         except urllib.error.URLError:
             pass
@@ -60,13 +52,13 @@ async def test_the_served_process_probes_scrapes_and_counts_a_tool_call(tmp_path
     ops = f"http://127.0.0.1:{ops_port}"
     try:
         _until_ready(f"{ops}/readyz", proc)
-        assert _get(f"{ops}/healthz") == (200, '{"status": "ok"}')
+        assert http_get(f"{ops}/healthz") == (200, '{"status": "ok"}')
         bearer = httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"})
         url = f"http://127.0.0.1:{mcp_port}{MCP_PATH}"
         async with bearer as http, Client(streamable_http_client(url, http_client=http)) as client:
             listed = await client.call_tool("list_buckets", {})
         assert not listed.is_error
-        status, scraped = _get(f"{ops}/metrics")
+        status, scraped = http_get(f"{ops}/metrics")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
