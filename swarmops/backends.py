@@ -172,7 +172,10 @@ class Backends:
         s = self.settings
         path = s.data_dir / "knowledge"
         kb = KnowledgeBase(
-            path, chroma_url=s.chroma_url, embedder=Embedder(precision=s.embedding_precision), mode=s.rag_mode
+            None if s.chroma_url else path,  # a Chroma server holds the index; the marker below stays local
+            chroma_url=s.chroma_url,
+            embedder=Embedder(precision=s.embedding_precision),
+            mode=s.rag_mode,
         )
         marker = path / "builtin.fingerprint"
         fingerprint = builtin_fingerprint()

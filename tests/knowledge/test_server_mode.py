@@ -75,3 +75,16 @@ def test_unreachable_server_fails_fast() -> None:
     with pytest.raises(KnowledgeStoreError, match="cannot reach Chroma"):
         KnowledgeBase(chroma_url=f"http://127.0.0.1:{free_port()}", timeout=2).count()
     assert time.monotonic() - started < 5
+
+
+def test_the_app_opens_its_knowledge_on_a_configured_server(chroma_url: str, tmp_path: Path) -> None:
+    """SWARMOPS_CHROMA_URL used to fail every docs question: a local path was passed with the URL."""
+    from swarmops.backends import Backends
+    from swarmops.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, chroma_url=chroma_url, s3_endpoint=None, kfp_host=None)
+    with Backends(settings) as backends:
+        kb = backends.open_knowledge(builtin=False)
+        assert kb.chroma_url == chroma_url and kb.path is None
+        kb.count()  # reaches the server
+    assert not (tmp_path / "knowledge" / "chroma.sqlite3").exists(), "no local index beside the server's"
