@@ -197,6 +197,11 @@ class Settings(BaseSettings):
     mcp_token: SecretStr | None = Field(
         None, description="The bearer token `swarmops mcp --http` requires of every client."
     )
+    mcp_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names clients may reach `swarmops mcp --http` by, besides loopback (comma-separated; "
+        "e.g. the cluster Service name). Others are refused (DNS-rebinding protection).",
+    )
 
     # --- Slack (`swarmops slack`) -------------------------------------------------------------
     slack_bot_token: SecretStr | None = Field(
@@ -239,7 +244,12 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator(
-        "slack_allowed_channels", "slack_allowed_users", "slack_allowed_teams", "slack_approvers", mode="before"
+        "slack_allowed_channels",
+        "slack_allowed_users",
+        "slack_allowed_teams",
+        "slack_approvers",
+        "mcp_allowed_hosts",
+        mode="before",
     )
     @classmethod
     def _comma_list(cls, value: Any) -> Any:

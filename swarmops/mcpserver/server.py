@@ -121,11 +121,15 @@ class _StaticToken(TokenVerifier):
         return None
 
 
-def http_app(server: Server, host: str, port: int, token: str, allowed_origins: Sequence[str] = ()) -> Starlette:
-    """The ASGI app at /mcp: bearer token required; Host and Origin checked (loopback names by default)."""
+def http_app(
+    server: Server, host: str, port: int, token: str, allowed_origins: Sequence[str] = (), names: Sequence[str] = ()
+) -> Starlette:
+    """The ASGI app at /mcp: bearer token required; Host and Origin checked (loopback names by default;
+    `names` adds the ones clients use elsewhere, such as a cluster Service's)."""
     hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"] + (
         [f"{host}:*"] if host not in ("127.0.0.1", "localhost") else []
     )
+    hosts += [f"{name}:*" for name in names] + list(names)
     origins = [f"http://{h}" for h in hosts] + [f"https://{h}" for h in hosts] + list(allowed_origins)
     app: Any = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
@@ -139,8 +143,9 @@ def http_app(server: Server, host: str, port: int, token: str, allowed_origins: 
     return app
 
 
-async def serve_http(server: Server, host: str, port: int, token: str) -> None:
-    config = uvicorn.Config(http_app(server, host, port, token), host=host, port=port, log_level="warning")
+async def serve_http(server: Server, host: str, port: int, token: str, names: Sequence[str] = ()) -> None:
+    app = http_app(server, host, port, token, names=names)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     await uvicorn.Server(config).serve()
 
 
@@ -156,4 +161,4 @@ async def _serve(server: Server, settings: Settings, http: tuple[str, int] | Non
         await serve_stdio(server)
     else:
         token = settings.mcp_token.get_secret_value() if settings.mcp_token else ""
-        await serve_http(server, http[0], http[1], token)
+        await serve_http(server, http[0], http[1], token, settings.mcp_allowed_hosts)

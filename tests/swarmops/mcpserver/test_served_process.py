@@ -20,6 +20,7 @@ from tests.helpers import http_get, raw_client
 from tests.swarmops.test_cli import cli_env
 
 TOKEN = "served-process-token-0123456789"
+JSON_RPC = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 def _until_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
@@ -44,6 +45,7 @@ async def test_the_served_process_probes_scrapes_and_counts_a_tool_call(tmp_path
         SWARMOPS_MCP_TOKEN=TOKEN,
         SWARMOPS_KFP_HOST=f"http://127.0.0.1:{dead_kfp}",  # configured: no embedded KFP API is started
         SWARMOPS_METRICS_PORT=str(ops_port),
+        SWARMOPS_MCP_ALLOWED_HOSTS="swarmops-mcp.team.svc.cluster.local",  # the Service name clients use
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "swarmops.cli", "mcp", "--http", f"127.0.0.1:{mcp_port}"],
@@ -57,11 +59,19 @@ async def test_the_served_process_probes_scrapes_and_counts_a_tool_call(tmp_path
         url = f"http://127.0.0.1:{mcp_port}{MCP_PATH}"
         async with bearer as http, Client(streamable_http_client(url, http_client=http)) as client:
             listed = await client.call_tool("list_buckets", {})
+        by_name = {}
+        async with httpx2.AsyncClient() as raw:
+            for name in ("swarmops-mcp.team.svc.cluster.local", "evil.example"):
+                headers = {**JSON_RPC, "Host": f"{name}:{mcp_port}", "Authorization": f"Bearer {TOKEN}"}
+                sent = await raw.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, headers=headers)
+                by_name[name] = sent.status_code
         assert not listed.is_error
         status, scraped = http_get(f"{ops}/metrics")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    assert by_name["evil.example"] == 421  # DNS-rebinding protection: an unknown Host is refused...
+    assert by_name["swarmops-mcp.team.svc.cluster.local"] != 421  # ...the configured Service name is not
     assert status == 200
     assert 'swarmops_tool_calls_total{status="ok",tool="list_buckets"} 1.0' in scraped
     assert TOKEN not in scraped
