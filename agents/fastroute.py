@@ -148,33 +148,32 @@ class _Index:
             for g in c:
                 seen.setdefault(g, set()).add(label)
         n = len(set(classes))
-        self._idf = {g: math.log((1 + n) / (1 + len(labels))) + 1 for g, labels in seen.items()}
-        self._column = {g: i for i, g in enumerate(self._idf)}
+        idf = {g: math.log((1 + n) / (1 + len(labels))) + 1 for g, labels in seen.items()}
+        #: feature -> (its column, its idf)
+        self._entry = {g: (i, weight) for i, (g, weight) in enumerate(idf.items())}
+        self._np = np
         rows, cols, values = [], [], []
         for example, c in enumerate(counts):
-            for g, w in self._vector(c).items():
-                rows.append(self._column[g])
-                cols.append(example)
-                values.append(w)
-        self._matrix = csr_matrix((values, (rows, cols)), shape=(len(self._column), len(texts)), dtype=np.float64)
-        self._entry = {g: (self._column[g], idf) for g, idf in self._idf.items()}
-        self._np = np
+            columns, weights = self._weighted(c)
+            rows += columns
+            cols += [example] * len(columns)
+            values += weights.tolist()
+        self._matrix = csr_matrix((values, (rows, cols)), shape=(len(self._entry), len(texts)), dtype=np.float64)
 
-    def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        vec = {g: (1 + math.log(c)) * self._idf[g] for g, c in counts.items() if g in self._idf}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {g: v / norm for g, v in vec.items()}
-
-    def query(self, text: str) -> tuple[list[int], Any]:
-        """The feature columns `text` has and their weights (its vector, sparse): what _vector makes,
-        in one pass, since this runs for every clause of every turn."""
+    def _weighted(self, counts: Counter[str]) -> tuple[list[int], Any]:
+        """The known features' columns and their sublinear tf-idf weights, l2-normalised: the same for
+        an example (building) and a request (every clause of every turn)."""
         rows, weights = [], []
-        for g, c in _features(text).items():
+        for g, c in counts.items():
             if (entry := self._entry.get(g)) is not None:
                 rows.append(entry[0])
                 weights.append((1 + math.log(c)) * entry[1])
         vector = self._np.array(weights, dtype=self._np.float64)
         return rows, vector / (math.sqrt(vector @ vector) or 1.0)
+
+    def query(self, text: str) -> tuple[list[int], Any]:
+        """The feature columns `text` has and their weights (its vector, sparse)."""
+        return self._weighted(_features(text))
 
     def scores(self, text: str) -> Any:
         """Cosine similarity with every example, as a numpy array in the examples' order."""
