@@ -254,3 +254,8 @@ def extract_key_values(text: str) -> tuple[dict[str, str], str]:
 
     rest = _KV_RE.sub(_sub, normalize(text))
     return pairs, re.sub(r"\s+", " ", rest).strip()
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name: "n_estimators" -> n, estimators; "train/model" segments -> train, model."""
+    return [w for w in re.split(r"[_\-\s.]+|(?<=[a-z])(?=[A-Z])", name.lower()) if w]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from agents.planner.catalog import Arg
 from agents.planner.memory import ThreadMemory
 from agents.planner.said import COMMON, Said, bucket_like
-from agents.words import has_file_extension
+from agents.words import has_file_extension, name_words
 
 if TYPE_CHECKING:
     from agents.planner.fill import Slots
@@ -122,7 +122,7 @@ def run_output(said: Said, memory: ThreadMemory) -> tuple[str, str] | None:
     hits = []
     for uri in memory.artifacts:
         bucket, _, key = uri.removeprefix("s3://").partition("/")
-        named = {part for segment in key.split("/")[-2:] for part in re.split(r"[_\-.]+", segment.lower())}
+        named = {part for segment in key.split("/")[-2:] for part in name_words(segment)}
         if words & named:
             hits.append((bucket, key))
     return hits[0] if len(hits) == 1 else None

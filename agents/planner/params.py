@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.planner.said import spelled_as
-from agents.words import parse_int, parse_s3_uri
+from agents.words import name_words, parse_int, parse_s3_uri
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "estimators": ("estimators", "estimator", "trees", "tree"),
@@ -44,10 +44,6 @@ class Unclear(Exception):
     """A value that cannot be placed or read: the question to ask."""
 
 
-def _words(name: str) -> list[str]:
-    return [w for w in re.split(r"[_\-\s.]+|(?<=[a-z])(?=[A-Z])", name.lower()) if w]
-
-
 def inputs_of(pipeline: dict[str, Any]) -> list[Input]:
     """The declared inputs with the phrases people use for them; a short phrase only when one input claims it."""
     raw = [i for i in pipeline.get("inputs") or [] if isinstance(i, dict) and i.get("name")]
@@ -55,7 +51,7 @@ def inputs_of(pipeline: dict[str, Any]) -> list[Input]:
     full: dict[str, set[str]] = {}
     for item in raw:
         name = str(item["name"])
-        words = _words(name)
+        words = name_words(name)
         core = [w for w in words if w not in _LEAD] or words
         full[name] = {name.lower(), " ".join(words), " ".join(core)}
         last = core[-1]
@@ -130,7 +126,7 @@ def map_parameters(text: str, pipeline: str, inputs: list[Input], data: tuple[st
         return list(re.finditer(pattern, rest, re.I))
 
     for m in take(r"(?<![\w/:.=-])([A-Za-z_][\w.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s,;&]+)"):
-        spoken = " ".join(_words(m.group(1)))
+        spoken = " ".join(name_words(m.group(1)))
         item = by_name.get(m.group(1).lower()) or next((i for i in inputs if spoken in i.phrases), None)
         if item is None:
             raise Unclear(f"{pipeline} has no input called {m.group(1)}. Its inputs are: {names}.")
