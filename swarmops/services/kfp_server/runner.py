@@ -105,6 +105,7 @@ def main(run_dir: Path) -> int:
     from kfp.local.orchestrator import task_executor
     from kfp.pipeline_spec import pipeline_spec_pb2
 
+    from swarmops.services.kfp_server.installs import skip_satisfied_installs
     from swarmops.services.kfp_server.spec import with_defaults
 
     tasks: dict[str, dict[str, Any]] = {}
@@ -162,7 +163,7 @@ def main(run_dir: Path) -> int:
         local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=str(run_dir / "root"))
         # The orchestrator directly, not load_component_from_file(...)(**params): a loaded one-task pipeline
         # may be run as a bare component, bypassing the per-task hook above.
-        spec = json.loads(spec_path.read_text())
+        spec = skip_satisfied_installs(json.loads(spec_path.read_text()))
         proto = json_format.ParseDict(spec, pipeline_spec_pb2.PipelineSpec(), ignore_unknown_fields=True)
         arguments = with_defaults(spec, params)
         if proto.root.WhichOneof("implementation") == "dag":
