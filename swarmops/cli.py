@@ -22,10 +22,11 @@ from rich.markup import escape
 
 from swarmops.events import ApprovalRequest, Decision, TurnDone
 from swarmops.settings import ConfigError, Settings
-from swarmops.threads import StateStoreError, ThreadStore
+from swarmops.threads import StateStoreError
 
 if TYPE_CHECKING:
     from swarmops.charts.files import ChartSaver
+    from swarmops.conversations import Threads
     from swarmops.session import Assistant
 
 T = TypeVar("T")
@@ -327,12 +328,13 @@ def eval_cases(
 
 
 @contextlib.contextmanager
-def _thread_store() -> Iterator[ThreadStore]:
-    """The thread list; a damaged or locked store ends the command in one line, file untouched."""
-    from swarmops.threads import ThreadStore
+def _thread_store() -> Iterator[Threads]:
+    """The thread list (SQLite, or the team's PostgreSQL); a store that cannot be used ends the command
+    in one line, untouched."""
+    from swarmops.conversations import open_threads
 
     try:
-        store = ThreadStore(_settings().data_dir / "state.sqlite")
+        store = open_threads(_settings(), _settings().data_dir)
         try:
             yield store
         finally:
@@ -367,12 +369,11 @@ def threads_rename(thread_id: str, title: str) -> None:
 @threads_app.command("delete")
 def threads_delete(thread_id: str) -> None:
     """Delete a thread and its saved conversation state."""
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    from swarmops.conversations import delete_checkpoints
 
     with _thread_store() as store:
         known = store.delete(thread_id)
-        with SqliteSaver.from_conn_string(str(store.path)) as saver:
-            saver.delete_thread(thread_id)
+        delete_checkpoints(_settings(), _settings().data_dir, thread_id)
     if not known:
         Console(stderr=True).print(f"[yellow]no thread {thread_id!r} was listed; its state (if any) was removed[/]")
 

@@ -192,9 +192,27 @@ def check_slack(settings: Settings) -> str:
     return f"bot {who.get('user')} in {who.get('team')}; {ready}"
 
 
+def check_conversations(settings: Settings) -> str:
+    """The store threads live in: opened (schema set up), counted; a database that is down is named."""
+    from swarmops.conversations import open_threads
+    from swarmops.threads import StateStoreError
+
+    try:
+        store = open_threads(settings, settings.data_dir)
+    except StateStoreError as exc:
+        raise Finding(str(exc)) from None
+    try:
+        count = len(store.list())
+    finally:
+        store.close()
+    shared = " (shared by every swarmops process using it)" if store.shared else ""
+    return f"{store.where}{shared}: {count} thread(s)"
+
+
 def run_checks(settings: Settings, backends: Backends, masker: Masker) -> list[Check]:
     checks = [
         run_check("model", lambda: check_model(settings), masker),
+        run_check("conversations", lambda: check_conversations(settings), masker),
         run_check("object storage", lambda: check_storage(backends), masker),
         run_check("kubeflow pipelines", lambda: check_kfp(settings, backends), masker),
         run_check("knowledge base", lambda: check_knowledge(settings, backends), masker),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -25,11 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
-from langgraph.types import Command
 
 from agents.events import (
     ApprovalRequest,
-    ApprovalResult,
     AssistantMessage,
     AssistantText,
     BaseEvent,
@@ -44,9 +41,10 @@ from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
 from agents.state import turn_input
 from agents.toolrun import ASKED_BY
-from swarmops.approvals import verdict
+from swarmops.approvals import answered, approval_result, claimed, request_for, still_waiting, verdict
+from swarmops.conversations import Threads
 from swarmops.privacy import private_dir
-from swarmops.threads import StateStoreError, ThreadInfo, ThreadStore, state_store_error
+from swarmops.threads import StateStoreError, ThreadInfo
 from swarmops.turn import Turn, accept
 from tools.audit import AuditLog
 from tools.gate import Decision, Identity, PendingChange, Surface
@@ -83,7 +81,7 @@ class Assistant:
         model: BaseChatModel,
         specialists: Sequence[Specialist],
         checkpointer: Any,
-        threads: ThreadStore,
+        threads: Threads,
         audit: AuditLog | None = None,
         masker: Masker | None = None,
         read_only: bool = False,
@@ -143,7 +141,7 @@ class Assistant:
         `surface` and `user` (default: the login name) say who asks, for the audit trail.
         """
         from swarmops.backends import Backends
-        from swarmops.checkpoints import open_checkpointer
+        from swarmops.conversations import open_conversations
         from swarmops.model import make_chat_model, model_retry_policy
 
         data_dir = private_dir(Path(settings.data_dir))
@@ -153,9 +151,7 @@ class Assistant:
                 backends = stack.enter_context(Backends(settings))
                 specialists = backends.specialists()
                 masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
-            saver = await stack.enter_async_context(open_checkpointer(data_dir / "state.sqlite"))
-            threads = ThreadStore(data_dir / "state.sqlite", masker)
-            stack.callback(threads.close)
+            saver, threads = await stack.enter_async_context(open_conversations(settings, data_dir, masker))
             assistant = cls(
                 model=model or make_chat_model(settings),
                 specialists=specialists,
@@ -240,31 +236,32 @@ class Assistant:
                     raise ValueError("empty message")
                 text = self.masker.text(text)  # a pasted key never reaches the model or the stored thread
                 self.threads.touch(thread_id, text)
-                waiting = None if thread_id in self._settled else await self._pending(config)
+                known = thread_id in self._settled and not self.threads.shared  # a replica may have asked since
+                waiting = None if known else await self._pending(config)
                 if waiting is None:
                     payload = turn_input(text)
                 else:  # the text answers the change left waiting (after a restart, say), or is asked again
                     change = PendingChange.model_validate(waiting.value)
-                    request = self._request(change, answer=verdict(text), asked_before=True)
+                    request = request_for(self.masker, change, answer=verdict(text), asked_before=True)
                     if request.decision is None:
                         yield request  # shown again; the front end may answer it right now
                     if request.decision is None:
                         pending = True
-                        for event in self._still_waiting(request, turn):
+                        for event in still_waiting(request, turn):
                             yield event
                     else:
-                        decision = _answered(request.decision, caller)
-                        yield self._approval_result(change, decision)
-                        payload = Command(resume={waiting.id: decision.model_dump(mode="json")})
+                        decision = answered(request.decision, caller)
+                        payload = claimed(self.threads, thread_id, waiting.id, decision)  # claimed before it is shown
+                        yield approval_result(change, decision)
                         config = self._config(thread_id, change.asked_by or caller)
             else:
                 intr = await self._pending(config)
                 if intr is None:
                     raise ValueError(f"thread {thread_id!r} has no pending approval")
                 change = PendingChange.model_validate(intr.value)
-                decision = _answered(Decision.model_validate(resume), caller)
-                yield self._approval_result(change, decision)
-                payload = Command(resume={intr.id: decision.model_dump(mode="json")})
+                decision = answered(Decision.model_validate(resume), caller)
+                payload = claimed(self.threads, thread_id, intr.id, decision)
+                yield approval_result(change, decision)
                 config = self._config(thread_id, change.asked_by or caller)
             while payload is not None:
                 self._settled.discard(thread_id)
@@ -277,19 +274,18 @@ class Assistant:
                     break
                 intr = interrupts[0]
                 change = PendingChange.model_validate(intr.value)
-                request = self._request(change)
+                request = request_for(self.masker, change)
                 waited = time.perf_counter()
                 yield request
                 turn.approval_wait_ms += (time.perf_counter() - waited) * 1000
                 if request.decision is None:
                     pending = True
                     break
-                decision = _answered(request.decision, caller)
-                yield self._approval_result(change, decision)
-                payload = Command(resume={intr.id: decision.model_dump(mode="json")})
+                decision = answered(request.decision, caller)
+                payload = claimed(self.threads, thread_id, intr.id, decision)
+                yield approval_result(change, decision)
         except Exception as exc:  # never let a failure kill the front end's loop
-            if isinstance(exc, sqlite3.Error):
-                exc = state_store_error(self.threads.path, exc)
+            exc = self.threads.store_error(exc) or exc
             said = str(exc) if isinstance(exc, StateStoreError) else f"{type(exc).__name__}: {exc}"
             error = ErrorEvent(message=self.masker.text(said))
             turn.failed(error.message)
@@ -324,40 +320,9 @@ class Assistant:
         """The graph's run config: the thread, and who asked (the tools node attributes calls to them)."""
         return {"configurable": {"thread_id": thread_id, ASKED_BY: asked_by}, "recursion_limit": RECURSION_LIMIT}
 
-    def _request(
-        self, change: PendingChange, answer: bool | None = None, *, asked_before: bool = False
-    ) -> ApprovalRequest:
-        """The approval request for a change waiting in the graph, already answered when `answer` is not None."""
-        request = ApprovalRequest.model_validate(
-            {**self.masker.data(change.model_dump()), "asked_before": asked_before}
-        )
-        if answer is True:
-            request.approve()
-        elif answer is False:
-            request.reject()
-        return request
-
-    def _still_waiting(self, request: ApprovalRequest, turn: Turn) -> list[Event]:
-        """A reply to text that did not answer a pending change: it stays pending, and how to answer."""
-        text = (
-            f"This change is still waiting for your answer: {request.preview} "
-            "Reply yes to approve it or no to reject it; nothing changes until you do."
-        )
-        turn.final_text = text
-        return [AssistantText(agent=request.agent, delta=text), AssistantMessage(agent=request.agent, text=text)]
-
     async def _pending(self, config: dict[str, Any]) -> Any:
         state = await self._graph.aget_state(config)
         return state.interrupts[0] if state.interrupts else None
-
-    def _approval_result(self, change: PendingChange, decision: Decision) -> ApprovalResult:
-        return ApprovalResult(
-            call_id=change.call_id,
-            tool=change.tool,
-            approved=decision.approved,
-            reason=decision.reason,
-            by=decision.by,
-        )
 
     async def _run(
         self, payload: Any, config: dict[str, Any], turn: Turn, interrupts: list[Any]
@@ -414,12 +379,11 @@ class Assistant:
 
     async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
         intr = await self._pending({"configurable": {"thread_id": thread_id}})
-        return self._request(PendingChange.model_validate(intr.value), asked_before=True) if intr is not None else None
-
-
-def _answered(decision: Decision, caller: Identity) -> Decision:
-    """`decision` with who answered it: as given, or whoever the turn is streamed for."""
-    return decision if decision.by is not None else decision.model_copy(update={"by": caller})
+        return (
+            request_for(self.masker, PendingChange.model_validate(intr.value), asked_before=True)
+            if intr is not None
+            else None
+        )
 
 
 def _turn_metrics(surface: str) -> TurnMetrics:

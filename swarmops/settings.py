@@ -190,6 +190,11 @@ class Settings(BaseSettings):
     )
     max_handoffs: int = Field(6, ge=1, le=20, description="Handoffs the router may make in one turn.")
 
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host:port/db: threads, checkpoints and decided approvals in "
+        "PostgreSQL, shared by every swarmops process that uses it; unset: SQLite in the data dir.",
+    )
     metrics_port: int | None = Field(
         None, ge=1, le=65535, description="Port for /metrics, /healthz and /readyz of `swarmops slack`/`mcp`."
     )
@@ -238,7 +243,9 @@ class Settings(BaseSettings):
         False, description="Answer every user in every channel the bot is in (no allowlist)."
     )
 
-    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "mcp_token", mode="before")
+    @field_validator(
+        "slack_bot_token", "slack_app_token", "slack_signing_secret", "mcp_token", "database_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -338,10 +345,12 @@ class Settings(BaseSettings):
             self.slack_app_token,
             self.slack_signing_secret,
             self.mcp_token,
+            self.database_url,
         ):
             if value is not None and value.get_secret_value():
                 out.append(value.get_secret_value())
-        return out
+        password = urlsplit(self.database_url.get_secret_value()).password if self.database_url else None
+        return out + ([password] if password else [])
 
     def public_view(self) -> dict[str, Any]:
         """Resolved settings for display: secrets masked, paths as strings."""

@@ -57,6 +57,8 @@ def state_store_error(path: Path, exc: BaseException) -> StateStoreError:
 class ThreadStore:
     def __init__(self, path: Path, masker: Masker | None = None) -> None:
         self.path = path
+        #: What the store is, for messages (the PostgreSQL store names its database here).
+        self.where = str(path)
         #: Titles quote what a person typed, which may be a key they pasted: masked going in and out.
         self._masker = masker or Masker()
         touch_private(path)
@@ -66,6 +68,10 @@ class ThreadStore:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS swarmops_threads ("
                 "id TEXT PRIMARY KEY, title TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS swarmops_decisions (thread_id TEXT NOT NULL, interrupt_id TEXT NOT NULL, "
+                "decided REAL NOT NULL, PRIMARY KEY (thread_id, interrupt_id))"
             )
             self._db.commit()
 
@@ -117,9 +123,28 @@ class ThreadStore:
 
     def delete(self, thread_id: str) -> bool:
         with self._errors():
+            self._db.execute("DELETE FROM swarmops_decisions WHERE thread_id = ?", (thread_id,))
             cur = self._db.execute("DELETE FROM swarmops_threads WHERE id = ?", (thread_id,))
             self._db.commit()
         return cur.rowcount > 0
+
+    #: Whether other processes elsewhere use the same store (then nothing about a thread is cached).
+    shared = False
+
+    def claim(self, thread_id: str, interrupt_id: str) -> bool:
+        """True for the one process that decides this waiting change; False when one already did
+        (two windows on one data dir, or a replica on a shared database, answering the same approval)."""
+        with self._errors():
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO swarmops_decisions(thread_id, interrupt_id, decided) VALUES (?, ?, ?)",
+                (thread_id, interrupt_id, time.time()),
+            )
+            self._db.commit()
+        return cur.rowcount == 1
+
+    def store_error(self, exc: BaseException) -> StateStoreError | None:
+        """The failure in a person's words when it is this store's (SQLite's), else None."""
+        return state_store_error(self.path, exc) if isinstance(exc, sqlite3.Error) else None
 
     def close(self) -> None:
         self._db.close()

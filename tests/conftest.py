@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.plugins.knowledge",
     "tests.plugins.kfp",
     "tests.plugins.slack_fake",
+    "tests.plugins.postgres",
 ]
 
 # Never let a developer's endpoint or key leak into tests: tests choose their models explicitly.

@@ -1,0 +1,167 @@
+"""Conversations on PostgreSQL (`SWARMOPS_DATABASE_URL`), for a team: several swarmops processes
+(replicas of the Slack bot, say) share threads, their checkpoints and the approvals left waiting.
+
+The same three things as the SQLite default, in one database: LangGraph's checkpoints
+(langgraph-checkpoint-postgres), the thread list, and a table of decided approvals that makes a
+decision count once however many processes receive it (a Slack click may land on any replica).
+Schemas are created at start-up, idempotently and under an advisory lock, so replicas starting
+together do not race. Every connection has a timeout; errors name the database, never its password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from swarmops.threads import StateStoreError, ThreadInfo
+from tools.masking import Masker
+
+#: Seconds to wait for a connection (from the pool, or to the server).
+CONNECT_TIMEOUT_S = 10
+#: Any constant: one advisory lock serialises schema set-up across processes.
+_SETUP_LOCK = 0x5A4D0F5
+_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS swarmops_threads ("
+    "id TEXT PRIMARY KEY, title TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, updated DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS swarmops_decisions ("
+    "thread_id TEXT NOT NULL, interrupt_id TEXT NOT NULL, decided DOUBLE PRECISION NOT NULL, "
+    "PRIMARY KEY (thread_id, interrupt_id))",
+]
+
+
+def where(url: str) -> str:
+    """The database a URL names, for messages: host, port and name, no user or password."""
+    parts = urlsplit(url)
+    return f"PostgreSQL {parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or '/'}"
+
+
+def database_error(url: str, exc: BaseException) -> StateStoreError:
+    """Words for a database failure: where, what, and that nothing was changed by the failed step."""
+    text = " ".join(str(exc).split()).replace(url, where(url))
+    return StateStoreError(
+        f"The conversation store ({where(url)}) failed: {text}. Check that the database is up and reachable; "
+        "the thread is intact and the turn can be asked again."
+    )
+
+
+class PgThreadStore:
+    """The thread list and the decided approvals, with the interface of `swarmops.threads.ThreadStore`."""
+
+    def __init__(self, url: str, masker: Masker | None = None) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self.url = url
+        self.where = where(url)
+        self._masker = masker or Masker()
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT_S, open=False,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+        )  # fmt: skip
+        with self._errors():
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+            with self._pool.connection() as conn:
+                conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+                try:
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            yield
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise database_error(self.url, exc) from None
+
+    def _run(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        with self._errors(), self._pool.connection() as conn:
+            cur = conn.execute(sql, params)
+            return cur.fetchall() if cur.description else cur.rowcount
+
+    def touch(self, thread_id: str, first_text: str) -> None:
+        now = time.time()
+        title = " ".join(self._masker.text(first_text).split())[:60] or thread_id
+        self._run(
+            "INSERT INTO swarmops_threads(id, title, created, updated) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET updated = EXCLUDED.updated",
+            (thread_id, title, now, now),
+        )
+
+    def list(self) -> list[ThreadInfo]:
+        rows = self._run("SELECT id, title, created, updated FROM swarmops_threads ORDER BY updated DESC")
+        return [self._info(row) for row in rows]
+
+    def get(self, thread_id: str) -> ThreadInfo | None:
+        rows = self._run("SELECT id, title, created, updated FROM swarmops_threads WHERE id = %s", (thread_id,))
+        return self._info(rows[0]) if rows else None
+
+    def _info(self, row: tuple[str, str, float, float]) -> ThreadInfo:
+        thread_id, title, created, updated = row
+        return ThreadInfo(thread_id, self._masker.text(title), created, updated)
+
+    def rename(self, thread_id: str, title: str) -> bool:
+        changed = self._run(
+            "UPDATE swarmops_threads SET title = %s WHERE id = %s", (self._masker.text(title.strip()), thread_id)
+        )
+        return changed > 0
+
+    def delete(self, thread_id: str) -> bool:
+        self._run("DELETE FROM swarmops_decisions WHERE thread_id = %s", (thread_id,))
+        return self._run("DELETE FROM swarmops_threads WHERE id = %s", (thread_id,)) > 0
+
+    #: Whether other processes elsewhere use the same store (then nothing about a thread is cached).
+    shared = True
+
+    def claim(self, thread_id: str, interrupt_id: str) -> bool:
+        """True for the one process that decides this waiting change; False when one already did."""
+        inserted = self._run(
+            "INSERT INTO swarmops_decisions(thread_id, interrupt_id, decided) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            (thread_id, interrupt_id, time.time()),
+        )
+        return inserted == 1
+
+    def store_error(self, exc: BaseException) -> StateStoreError | None:
+        """The failure in a person's words when it is the database's, else None."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        return database_error(self.url, exc) if isinstance(exc, psycopg.Error | PoolTimeout) else None
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+@contextlib.asynccontextmanager
+async def open_pg_checkpointer(url: str) -> AsyncIterator[Any]:
+    """LangGraph's checkpointer on a pool of connections; its migrations run once, under the lock."""
+    import psycopg
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+    kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_S}
+    pool = AsyncConnectionPool(url, min_size=1, max_size=8, timeout=CONNECT_TIMEOUT_S, kwargs=kwargs, open=False)
+    try:
+        await pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        saver = AsyncPostgresSaver(pool)
+        async with pool.connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+            try:
+                await saver.setup()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+    except (psycopg.Error, PoolTimeout) as exc:
+        await pool.close()
+        raise database_error(url, exc) from None
+    try:
+        yield saver
+    finally:
+        await pool.close()
