@@ -9,6 +9,7 @@ kustomize inside `kubectl kustomize` (see k8s.py).
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,6 +19,7 @@ import yaml
 
 from tests.deploy.k8s import (
     BASE,
+    DEPLOY,
     K8S,
     OVERLAY,
     ROOT,
@@ -183,6 +185,137 @@ def test_overlay_pins_the_image() -> None:
         assert container["image"] == expected
 
 
+# --- the team setup: replicas on one PostgreSQL -------------------------------------------------------
+
+DATABASE_URL = "SWARMOPS_DATABASE_URL"
+#: Replicas of each Deployment in the overlay: at least this many, or exactly 1 where 1 is given. The MCP server
+#: stays at one pod: MCP sessions (Mcp-Session-Id) and confirm tokens live in the process that issued them, and a
+#: second pod behind the Service would refuse a client's next request (deployment-mcp.patch.yaml).
+TEAM_REPLICAS = {"swarmops-slack": 2, "swarmops-mcp": 1}
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """Whether a label selector (matchLabels and matchExpressions) picks pods with these labels. An empty
+    selector picks every pod, as a PodDisruptionBudget's does."""
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        present = key in labels
+        if operator == "In" and not (present and labels[key] in values):
+            return False
+        if operator == "NotIn" and present and labels[key] in values:
+            return False
+        if operator == "Exists" and not present:
+            return False
+        if operator == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def _pod_labels(deployment: dict[str, Any]) -> dict[str, str]:
+    return deployment["spec"]["template"]["metadata"]["labels"]
+
+
+def test_base_is_one_pod_each_with_its_state_in_the_pod() -> None:
+    """Without a database each pod keeps threads, approvals and the audit log in its own data dir: a second pod,
+    even for the moments of a rolling update, would answer Slack from state of its own. The base reads no
+    database URL, so it runs without one; the overlay is the team setup."""
+    deployments = of_kind(render(BASE), "Deployment")
+    assert {d["metadata"]["name"] for d in deployments} == set(TEAM_REPLICAS)
+    for deployment in deployments:
+        name = deployment["metadata"]["name"]
+        assert deployment["spec"]["replicas"] == 1, f"{name}: more than one pod without a shared database"
+        assert deployment["spec"]["strategy"] == {"type": "Recreate"}, f"{name}: two pods at once during updates"
+        for _, _, container in containers([deployment]):
+            assert DATABASE_URL not in {e["name"] for e in container.get("env", [])}, (
+                f"{name}: the base needs no database"
+            )
+
+
+def test_overlay_takes_the_database_url_from_the_secret_in_every_pod() -> None:
+    """Every process must be on the one database (a pod without it keeps threads and audit log to itself, and
+    says nothing), and the URL holds a password: a secretKeyRef to swarmops-secrets, required (an optional one
+    would start the pod on SQLite when the key is missing), never a literal `value` or a ConfigMap entry."""
+    objects = render(OVERLAY)
+    assert DATABASE_URL not in find(objects, "ConfigMap", "swarmops-config")["data"], (
+        "the database URL is in a ConfigMap"
+    )
+    assert {d["metadata"]["name"] for d in of_kind(objects, "Deployment")} == set(TEAM_REPLICAS)
+    for workload, _, container in containers(objects):
+        where = f"{workload['metadata']['name']}/{container['name']}"
+        entries = [e for e in container.get("env", []) if e["name"] == DATABASE_URL]
+        assert len(entries) == 1, f"{where}: {DATABASE_URL} set {len(entries)} times"
+        (entry,) = entries
+        assert "value" not in entry, f"{where}: {DATABASE_URL} is a literal value in the manifest"
+        ref = entry.get("valueFrom", {}).get("secretKeyRef")
+        assert ref is not None, f"{where}: {DATABASE_URL} does not come from a Secret"
+        assert (ref["name"], ref["key"]) == (SECRET_NAME, DATABASE_URL), f"{where}: reads {ref['name']}/{ref['key']}"
+        assert ref.get("optional") is not True, f"{where}: an optional database URL lets the pod start on SQLite"
+
+
+def test_overlay_runs_the_slack_bot_twice_and_updates_without_a_gap() -> None:
+    """Two Slack bot pods, so that one answers while the other restarts or its node is drained; updates roll
+    without ever taking a ready pod away before its successor is ready (maxUnavailable 0, and maxSurge above 0,
+    without which the rollout cannot start). The MCP server stays at one pod (TEAM_REPLICAS)."""
+    for deployment in of_kind(render(OVERLAY), "Deployment"):
+        name, spec = deployment["metadata"]["name"], deployment["spec"]
+        if TEAM_REPLICAS[name] > 1:
+            assert spec["replicas"] >= TEAM_REPLICAS[name], f"{name}: {spec['replicas']} replica(s)"
+        else:
+            assert spec["replicas"] == 1, f"{name}: its sessions and confirm tokens are per process"
+        assert spec["strategy"]["type"] == "RollingUpdate", f"{name}: {spec['strategy']['type']}"
+        rolling = spec["strategy"].get("rollingUpdate", {})
+        assert str(rolling.get("maxUnavailable")) in ("0", "0%"), f"{name}: a ready pod may stop before its successor"
+        assert str(rolling.get("maxSurge", "25%")) not in ("0", "0%"), f"{name}: the rollout cannot start"
+
+
+def test_every_replicated_deployment_has_a_disruption_budget_on_its_own_pods() -> None:
+    """A node drain may evict every pod of a Deployment at once unless a PodDisruptionBudget holds one back. The
+    budget must select exactly that Deployment's pods (a selector matching no pod protects nothing; one matching
+    both Deployments counts the MCP pod as one of the bot's) and leave a pod evictable (minAvailable below the
+    replicas), else every drain of the node waits forever; for that reason a one-pod Deployment has none."""
+    objects = render(OVERLAY)
+    deployments = {d["metadata"]["name"]: d for d in of_kind(objects, "Deployment")}
+    covered: dict[str, str] = {}
+    for budget in of_kind(objects, "PodDisruptionBudget"):
+        budget_name, spec = budget["metadata"]["name"], budget["spec"]
+        chosen = [n for n, d in deployments.items() if _selects(spec["selector"], _pod_labels(d))]
+        assert len(chosen) == 1, f"PodDisruptionBudget {budget_name} selects the pods of {chosen or 'no Deployment'}"
+        (name,) = chosen
+        assert name not in covered, f"{name} has two budgets: {covered[name]}, {budget_name}"
+        covered[name] = budget_name
+        replicas = deployments[name]["spec"]["replicas"]
+        if "minAvailable" in spec:
+            assert isinstance(spec["minAvailable"], int), f"{budget_name}: give minAvailable as a number of pods"
+            assert 1 <= spec["minAvailable"] < replicas, (
+                f"{budget_name}: minAvailable {spec['minAvailable']} of {replicas}"
+            )
+        else:
+            assert isinstance(spec.get("maxUnavailable"), int), f"{budget_name}: give maxUnavailable as a number"
+            assert 1 <= spec["maxUnavailable"] < replicas, f"{budget_name}: maxUnavailable {spec['maxUnavailable']}"
+    replicated = {n for n, d in deployments.items() if d["spec"]["replicas"] >= 2}
+    assert set(covered) == replicated, f"budgets for {sorted(covered)}, replicated: {sorted(replicated)}"
+
+
+def test_replicated_pods_prefer_different_nodes() -> None:
+    """Two pods on one node go down together with it. The anti-affinity term must select the Deployment's own
+    pods (a selector that matches none spreads nothing), per node, and be preferred, not required, so that a
+    cluster with one schedulable node still runs both."""
+    for deployment in of_kind(render(OVERLAY), "Deployment"):
+        name = deployment["metadata"]["name"]
+        if deployment["spec"]["replicas"] < 2:
+            continue
+        anti = deployment["spec"]["template"]["spec"].get("affinity", {}).get("podAntiAffinity", {})
+        assert "requiredDuringSchedulingIgnoredDuringExecution" not in anti, f"{name}: required anti-affinity"
+        terms = [t["podAffinityTerm"] for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution", [])]
+        assert any(
+            t["topologyKey"] == "kubernetes.io/hostname"
+            and _selects(t.get("labelSelector", {}), _pod_labels(deployment))
+            for t in terms
+        ), f"{name}: nothing spreads its pods over nodes"
+
+
 # --- pods ---------------------------------------------------------------------------------------------
 
 
@@ -213,13 +346,12 @@ def _http_port(args: list[str]) -> int:
 
 def test_each_deployment_runs_its_command_on_its_declared_port() -> None:
     """`--http 0.0.0.0:PORT` and the container port the Service targets must agree; binding 127.0.0.1 would
-    make the pod unreachable. One replica each until state is shared (PostgreSQL)."""
+    make the pod unreachable."""
     objects = render(BASE)
     expected = {"swarmops-slack": ("slack", "http", 3000), "swarmops-mcp": ("mcp", "mcp", 8000)}
     assert {d["metadata"]["name"] for d in of_kind(objects, "Deployment")} == set(expected)
     for deployment in of_kind(objects, "Deployment"):
         command, port_name, port = expected[deployment["metadata"]["name"]]
-        assert deployment["spec"]["replicas"] == 1
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         args = container["args"]
         assert args[0] == command
@@ -358,6 +490,46 @@ def _required_secret_keys(container: dict[str, Any]) -> set[str]:
         for e in container.get("env", [])
         if "secretKeyRef" in e.get("valueFrom", {}) and not e["valueFrom"]["secretKeyRef"].get("optional")
     }
+
+
+_CREDENTIAL_NAME = re.compile(
+    r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|COOKIE|DSN"
+    r"|(DATABASE|DB|PG|POSTGRES(QL)?)_?UR[LI]",
+    re.I,
+)
+_URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]+@", re.I)
+
+
+@pytest.mark.parametrize("which", sorted(RENDERED))
+def test_no_configmap_or_literal_env_value_holds_a_credential(which: str) -> None:
+    """ConfigMaps and env values are committed here and readable by whoever may read the namespace's
+    configuration; credentials, the database URL among them (it carries a password), belong in swarmops-secrets.
+    A name ending in _FILE (SWARMOPS_KFP_TOKEN_FILE) is a path, not a secret."""
+    objects = render(RENDERED[which])
+    settings: list[tuple[str, str, Any]] = [
+        (f"ConfigMap {cm['metadata']['name']}", key, value)
+        for cm in of_kind(objects, "ConfigMap")
+        for key, value in cm.get("data", {}).items()
+    ]
+    settings += [
+        (f"{workload['metadata']['name']}/{container['name']} env", entry["name"], entry["value"])
+        for workload, _, container in containers(objects)
+        for entry in container.get("env", [])
+        if "value" in entry
+    ]
+    assert settings
+    for where, key, value in settings:
+        assert key.endswith("_FILE") or not _CREDENTIAL_NAME.search(key), f"{where}: {key} looks like a credential"
+        assert not _URL_WITH_PASSWORD.search(str(value)), f"{where}: {key} is a URL with a password in it"
+
+
+def test_readme_secret_step_creates_every_required_key() -> None:
+    """A required key missing from the Secret leaves the pod in CreateContainerConfigError. The `kubectl create
+    secret` step of deploy/README.md is what people run, so it must create every key the overlay requires."""
+    literals = set(re.findall(r"--from-literal=([A-Za-z0-9_]+)=", (DEPLOY / "README.md").read_text()))
+    required = {k for _, _, c in containers(render(OVERLAY)) for k in _required_secret_keys(c)}
+    assert DATABASE_URL in required
+    assert required <= literals, f"deploy/README.md does not create {sorted(required - literals)}"
 
 
 def test_secret_example_holds_placeholders_only_and_stays_out_of_kustomize() -> None:
