@@ -134,8 +134,8 @@ class Status(BaseEvent):
     status bar) so a slow or failing turn is never silent."""
 
     type: Literal["status"] = "status"
-    source: str  # "model", "storage", "pipelines", "docs"
-    state: Literal["retrying", "down", "restarting", "recovered", "failed"]
+    source: str  # "model", "storage", "pipelines", "docs", "conversations"
+    state: Literal["retrying", "down", "restarting", "recovered", "failed", "waiting"]
     message: str
 
 

@@ -27,7 +27,7 @@ from agents.retry import NO_RETRY, ModelRetry
 from agents.state import SwarmState
 from agents.toolkit import tool_schema
 from agents.toolrun import make_gate, run_round
-from tools.audit import AuditLog
+from tools.audit import AuditSink
 from tools.gate import ToolGate
 from tools.masking import Masker
 
@@ -63,7 +63,7 @@ def build_flat_graph(
     checkpointer: Any = None,
     model_retry: ModelRetry = NO_RETRY,
     masker: Masker | None = None,
-    audit: AuditLog | None = None,
+    audit: AuditSink | None = None,
 ) -> Any:
     """Compile the flat graph. `step_budget` counts tool rounds over the whole turn (the swarm counts
     per specialist visit); once spent, the assistant answers without tools, as a specialist does."""

@@ -19,7 +19,7 @@ from agents.flat import build_flat_graph
 from agents.registry import Specialist
 from agents.retry import NO_RETRY, ModelRetry
 from agents.swarm import build_swarm
-from tools.audit import AuditLog
+from tools.audit import AuditSink
 from tools.masking import Masker
 
 #: Which graph build_graph compiles: the router and its specialists, or one agent holding every tool.
@@ -36,7 +36,7 @@ def build_graph(
     checkpointer: Any = None,
     model_retry: ModelRetry = NO_RETRY,
     masker: Masker | None = None,
-    audit: AuditLog | None = None,
+    audit: AuditSink | None = None,
     architecture: Architecture = "swarm",
     fast: FastRouter | None = None,
 ) -> Any:

@@ -49,7 +49,7 @@ from agents.retry import NO_RETRY, ModelRetry
 from agents.state import SwarmState
 from agents.toolkit import ROUTER_TARGET, handoff_schema, handoff_target, tool_schema
 from agents.toolrun import make_gate, run_round
-from tools.audit import AuditLog
+from tools.audit import AuditSink
 from tools.masking import Masker
 
 ENTRY, HANDOFF, TOOLS = "entry", "handoff", "tools"
@@ -180,7 +180,7 @@ def build_swarm(
     checkpointer: Any = None,
     model_retry: ModelRetry = NO_RETRY,
     masker: Masker | None = None,
-    audit: AuditLog | None = None,
+    audit: AuditSink | None = None,
     fast: FastRouter | None = None,
 ) -> Any:
     by_name = {s.name: s for s in specialists}

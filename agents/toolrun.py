@@ -31,7 +31,7 @@ from agents.events import BaseEvent, Status, ToolProgress, ToolResultEvent
 from agents.events import ToolCall as ToolCallEvent
 from agents.modelcall import emit
 from agents.registry import Specialist
-from tools.audit import AuditLog
+from tools.audit import AuditSink
 from tools.base import StatusListener
 from tools.gate import Decision, GateCall, GateTool, Identity, ToolGate
 from tools.masking import Masker
@@ -45,7 +45,7 @@ UNKNOWN_ASKER = Identity(surface="api", user="unknown")
 
 
 def make_gate(
-    specialists: Sequence[Specialist], *, read_only: bool, masker: Masker | None, audit: AuditLog | None
+    specialists: Sequence[Specialist], *, read_only: bool, masker: Masker | None, audit: AuditSink | None
 ) -> ToolGate:
     """The gate for an agent holding `specialists`' tools (one specialist in the swarm, all in the flat graph)."""
     return ToolGate(

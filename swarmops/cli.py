@@ -9,10 +9,9 @@ traceback; 3 when `ask` ended with a change still waiting for approval; 130 when
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -26,14 +25,11 @@ from swarmops.threads import StateStoreError
 
 if TYPE_CHECKING:
     from swarmops.charts.files import ChartSaver
-    from swarmops.conversations import Threads
     from swarmops.session import Assistant
 
 T = TypeVar("T")
 
 app = typer.Typer(help="swarmops: a conversational multi-agent assistant for MLOps.", no_args_is_help=True)
-threads_app = typer.Typer(help="List, rename and delete conversation threads.", no_args_is_help=True)
-app.add_typer(threads_app, name="threads")
 
 ReadOnly = Annotated[bool, typer.Option("--read-only", help="Hide every tool that changes state.")]
 
@@ -327,62 +323,14 @@ def eval_cases(
     raise typer.Exit(code)
 
 
-@contextlib.contextmanager
-def _thread_store() -> Iterator[Threads]:
-    """The thread list (SQLite, or the team's PostgreSQL); a store that cannot be used ends the command
-    in one line, untouched."""
-    from swarmops.conversations import open_threads
-
-    try:
-        store = open_threads(_settings(), _settings().data_dir)
-        try:
-            yield store
-        finally:
-            store.close()
-    except StateStoreError as exc:
-        raise _fail(str(exc)) from None
-
-
-@threads_app.command("list")
-def threads_list() -> None:
-    """Threads, most recently used first (titles masked: one may quote a key someone pasted)."""
-    import datetime as dt
-
-    from rich.table import Table
-
-    table = Table("thread", "title", "last used")
-    with _thread_store() as store:
-        for t in store.list():
-            table.add_row(t.id, t.title, dt.datetime.fromtimestamp(t.updated).strftime("%Y-%m-%d %H:%M"))
-    Console().print(table)
-
-
-@threads_app.command("rename")
-def threads_rename(thread_id: str, title: str) -> None:
-    with _thread_store() as store:
-        renamed = store.rename(thread_id, title)
-    if not renamed:
-        Console(stderr=True).print(f"[red]no thread {thread_id!r}[/] (see `swarmops threads list`)")
-        raise typer.Exit(1)
-
-
-@threads_app.command("delete")
-def threads_delete(thread_id: str) -> None:
-    """Delete a thread and its saved conversation state."""
-    from swarmops.conversations import delete_checkpoints
-
-    with _thread_store() as store:
-        known = store.delete(thread_id)
-        delete_checkpoints(_settings(), _settings().data_dir, thread_id)
-    if not known:
-        Console(stderr=True).print(f"[yellow]no thread {thread_id!r} was listed; its state (if any) was removed[/]")
-
-
 def _serving_commands() -> None:
     """`swarmops slack` and `swarmops mcp` live in servecli.py (they only share the helpers above)."""
     from swarmops.servecli import add_serving_commands
 
     add_serving_commands(app)
+    from swarmops.threadscli import threads_app
+
+    app.add_typer(threads_app, name="threads")
 
 
 _serving_commands()

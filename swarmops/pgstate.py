@@ -1,9 +1,10 @@
 """Conversations on PostgreSQL (`SWARMOPS_DATABASE_URL`), for a team: several swarmops processes
 (replicas of the Slack bot, say) share threads, their checkpoints and the approvals left waiting.
 
-The same three things as the SQLite default, in one database: LangGraph's checkpoints
-(langgraph-checkpoint-postgres), the thread list, and a table of decided approvals that makes a
-decision count once however many processes receive it (a Slack click may land on any replica).
+The same things as the SQLite default and the audit file, in one database: LangGraph's checkpoints
+(langgraph-checkpoint-postgres), the thread list, a table of decided approvals that makes a
+decision count once however many processes receive it (a Slack click may land on any replica), and
+the audit trail as an append-only table (swarmops.pgaudit).
 Schemas are created at start-up, idempotently and under an advisory lock, so replicas starting
 together do not race. Every connection has a timeout; errors name the database, never its password.
 """
@@ -11,12 +12,14 @@ together do not race. Every connection has a timeout; errors name the database, 
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from swarmops.threads import StateStoreError, ThreadInfo
+from swarmops.turnlock import PgTurnLock
 from tools.masking import Masker
 
 #: Seconds to wait for a connection (from the pool, or to the server).
@@ -29,7 +32,21 @@ _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS swarmops_decisions ("
     "thread_id TEXT NOT NULL, interrupt_id TEXT NOT NULL, decided DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY (thread_id, interrupt_id))",
+    # The audit trail: rows are added, never changed or removed (the trigger refuses it, even to us).
+    "CREATE TABLE IF NOT EXISTS swarmops_audit ("
+    "id BIGSERIAL PRIMARY KEY, ts DOUBLE PRECISION NOT NULL, thread TEXT NOT NULL, tool TEXT NOT NULL, "
+    "entry JSONB NOT NULL)",
+    "CREATE OR REPLACE FUNCTION swarmops_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'swarmops_audit is append-only: % refused', TG_OP; END $$",
+    "CREATE OR REPLACE TRIGGER swarmops_audit_no_change BEFORE UPDATE OR DELETE ON swarmops_audit "
+    "FOR EACH ROW EXECUTE FUNCTION swarmops_audit_append_only()",
+    "CREATE OR REPLACE TRIGGER swarmops_audit_no_truncate BEFORE TRUNCATE ON swarmops_audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION swarmops_audit_append_only()",
 ]
+
+
+#: The pool logs each failed reconnection attempt; the error a person gets already says why, once.
+logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
 def where(url: str) -> str:
@@ -38,37 +55,66 @@ def where(url: str) -> str:
     return f"PostgreSQL {parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or '/'}"
 
 
+def _cause(url: str, exc: BaseException) -> BaseException:
+    """Why a pool could not open ("connection refused", "password authentication failed"), where the
+    pool itself only says it timed out: one direct attempt names it."""
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    if not isinstance(exc, PoolTimeout):
+        return exc
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+    except psycopg.Error as direct:
+        return direct
+    return exc
+
+
 def database_error(url: str, exc: BaseException) -> StateStoreError:
     """Words for a database failure: where, what, and that nothing was changed by the failed step."""
-    text = " ".join(str(exc).split()).replace(url, where(url))
+    exc = _cause(url, exc)
+    text = " ".join(str(exc).split()).replace(url, where(url)).rstrip(".")
+    end = "" if text.endswith(("?", "!")) else "."
     return StateStoreError(
-        f"The conversation store ({where(url)}) failed: {text}. Check that the database is up and reachable; "
+        f"The conversation store ({where(url)}) failed: {text}{end} Check that the database is up and reachable; "
         "the thread is intact and the turn can be asked again."
     )
+
+
+def open_pool(url: str, max_size: int) -> Any:
+    """A pool of autocommit connections to `url`, with the schema in place (set up once, under the lock)."""
+    import psycopg
+    from psycopg_pool import ConnectionPool, PoolTimeout
+
+    pool = ConnectionPool(
+        url, min_size=1, max_size=max_size, timeout=CONNECT_TIMEOUT_S, open=False,
+        kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+        check=ConnectionPool.check_connection,  # after a database restart, no stale connection is handed out
+    )  # fmt: skip
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()  # a refusal is said now, not after 10 s
+        pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        with pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+            try:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+    except (psycopg.Error, PoolTimeout) as exc:
+        pool.close()
+        raise database_error(url, exc) from None
+    return pool
 
 
 class PgThreadStore:
     """The thread list and the decided approvals, with the interface of `swarmops.threads.ThreadStore`."""
 
     def __init__(self, url: str, masker: Masker | None = None) -> None:
-        from psycopg_pool import ConnectionPool
-
         self.url = url
         self.where = where(url)
         self._masker = masker or Masker()
-        self._pool = ConnectionPool(
-            url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT_S, open=False,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
-        )  # fmt: skip
-        with self._errors():
-            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-            with self._pool.connection() as conn:
-                conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
-                try:
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                finally:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+        self._pool = open_pool(url, max_size=4)
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -116,6 +162,21 @@ class PgThreadStore:
         self._run("DELETE FROM swarmops_decisions WHERE thread_id = %s", (thread_id,))
         return self._run("DELETE FROM swarmops_threads WHERE id = %s", (thread_id,)) > 0
 
+    def adopt(self, info: ThreadInfo, decisions: list[tuple[str, float]]) -> None:
+        """Add a thread copied from elsewhere (`swarmops threads migrate`) with its times and decisions."""
+        with self._errors(), self._pool.connection() as conn, conn.transaction():
+            for interrupt_id, decided in decisions:
+                conn.execute(
+                    "INSERT INTO swarmops_decisions(thread_id, interrupt_id, decided) VALUES (%s, %s, %s) "
+                    "ON CONFLICT DO NOTHING",
+                    (info.id, interrupt_id, decided),
+                )
+            conn.execute(
+                "INSERT INTO swarmops_threads(id, title, created, updated) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (id) DO NOTHING",
+                (info.id, self._masker.text(info.title), info.created, info.updated),
+            )
+
     #: Whether other processes elsewhere use the same store (then nothing about a thread is cached).
     shared = True
 
@@ -127,6 +188,10 @@ class PgThreadStore:
             (thread_id, interrupt_id, time.time()),
         )
         return inserted == 1
+
+    def turn_lock(self, thread_id: str) -> PgTurnLock:
+        """Held while a turn runs on the thread, so replicas take turns (swarmops.turnlock)."""
+        return PgTurnLock(self.url, thread_id, CONNECT_TIMEOUT_S)
 
     def store_error(self, exc: BaseException) -> StateStoreError | None:
         """The failure in a person's words when it is the database's, else None."""
@@ -148,8 +213,12 @@ async def open_pg_checkpointer(url: str) -> AsyncIterator[Any]:
     from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
     kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_S}
-    pool = AsyncConnectionPool(url, min_size=1, max_size=8, timeout=CONNECT_TIMEOUT_S, kwargs=kwargs, open=False)
+    pool = AsyncConnectionPool(
+        url, min_size=1, max_size=8, timeout=CONNECT_TIMEOUT_S, kwargs=kwargs, open=False,
+        check=AsyncConnectionPool.check_connection,
+    )  # fmt: skip
     try:
+        await (await psycopg.AsyncConnection.connect(url, connect_timeout=CONNECT_TIMEOUT_S)).close()
         await pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
         saver = AsyncPostgresSaver(pool)
         async with pool.connection() as conn:
@@ -165,3 +234,24 @@ async def open_pg_checkpointer(url: str) -> AsyncIterator[Any]:
         yield saver
     finally:
         await pool.close()
+
+
+@contextlib.contextmanager
+def open_pg_saver(url: str) -> Iterator[Any]:
+    """LangGraph's checkpointer on one plain connection, for commands (threads delete, migrate)."""
+    import psycopg
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+
+    options: dict[str, Any] = {"autocommit": True, "prepare_threshold": 0, "connect_timeout": CONNECT_TIMEOUT_S}
+    try:
+        with psycopg.connect(url, row_factory=dict_row, **options) as conn:
+            saver = PostgresSaver(conn)
+            conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+            try:
+                saver.setup()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+            yield saver
+    except psycopg.Error as exc:
+        raise database_error(url, exc) from None

@@ -44,9 +44,11 @@ from agents.toolrun import ASKED_BY
 from swarmops.approvals import answered, approval_result, claimed, request_for, still_waiting, verdict
 from swarmops.conversations import Threads
 from swarmops.privacy import private_dir
+from swarmops.settings import Settings
 from swarmops.threads import StateStoreError, ThreadInfo
 from swarmops.turn import Turn, accept
-from tools.audit import AuditLog
+from swarmops.turnlock import waiting_status
+from tools.audit import AuditSink
 from tools.gate import Decision, Identity, PendingChange, Surface
 from tools.masking import Masker
 
@@ -82,7 +84,7 @@ class Assistant:
         specialists: Sequence[Specialist],
         checkpointer: Any,
         threads: Threads,
-        audit: AuditLog | None = None,
+        audit: AuditSink | None = None,
         masker: Masker | None = None,
         read_only: bool = False,
         step_budget: int = 8,
@@ -126,7 +128,7 @@ class Assistant:
     @contextlib.asynccontextmanager
     async def open(
         cls,
-        settings: Any,
+        settings: Settings,
         *,
         model: BaseChatModel | None = None,
         specialists: Sequence[Specialist] | None = None,
@@ -141,7 +143,7 @@ class Assistant:
         `surface` and `user` (default: the login name) say who asks, for the audit trail.
         """
         from swarmops.backends import Backends
-        from swarmops.conversations import open_conversations
+        from swarmops.conversations import open_audit, open_conversations
         from swarmops.model import make_chat_model, model_retry_policy
 
         data_dir = private_dir(Path(settings.data_dir))
@@ -152,12 +154,13 @@ class Assistant:
                 specialists = backends.specialists()
                 masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
             saver, threads = await stack.enter_async_context(open_conversations(settings, data_dir, masker))
+            audit = stack.enter_context(open_audit(settings, data_dir, masker))
             assistant = cls(
                 model=model or make_chat_model(settings),
                 specialists=specialists,
                 checkpointer=saver,
                 threads=threads,
-                audit=AuditLog(data_dir / "audit.jsonl", masker),
+                audit=audit,
                 masker=masker,
                 read_only=settings.read_only if read_only is None else read_only,
                 step_budget=settings.step_budget,
@@ -229,7 +232,11 @@ class Assistant:
         config = self._config(thread_id, caller)
         turn = Turn(thread_id)
         pending = False
+        lock = self.threads.turn_lock(thread_id)
         try:
+            if not await lock.try_acquire():  # another process's turn on this thread goes first
+                yield waiting_status()
+                await lock.acquire()
             payload: Any = None
             if text is not None:
                 if not text.strip():
@@ -257,7 +264,10 @@ class Assistant:
             else:
                 intr = await self._pending(config)
                 if intr is None:
-                    raise ValueError(f"thread {thread_id!r} has no pending approval")
+                    raise StateStoreError(  # said without a traceback's type name, like a claim refused
+                        f"Nothing in thread {thread_id!r} is waiting for a decision: it was already decided "
+                        "(from another window or swarmops process), or nothing was asked."
+                    )
                 change = PendingChange.model_validate(intr.value)
                 decision = answered(Decision.model_validate(resume), caller)
                 payload = claimed(self.threads, thread_id, intr.id, decision)
@@ -290,6 +300,8 @@ class Assistant:
             error = ErrorEvent(message=self.masker.text(said))
             turn.failed(error.message)
             yield error
+        finally:
+            await lock.release()
         yield TurnDone(
             thread_id=thread_id,
             final_text=turn.final_text,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from swarmops.privacy import touch_private
+from swarmops.turnlock import FreeLock
 from tools.masking import Masker
 
 
@@ -141,6 +142,18 @@ class ThreadStore:
             )
             self._db.commit()
         return cur.rowcount == 1
+
+    def decisions(self, thread_id: str) -> list[tuple[str, float]]:
+        """(interrupt id, when) of the approvals decided in a thread, for `swarmops threads migrate`."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT interrupt_id, decided FROM swarmops_decisions WHERE thread_id = ?", (thread_id,)
+            ).fetchall()
+        return [(str(i), float(d)) for i, d in rows]
+
+    def turn_lock(self, thread_id: str) -> FreeLock:
+        """No other process shares this store: see swarmops.turnlock."""
+        return FreeLock()
 
     def store_error(self, exc: BaseException) -> StateStoreError | None:
         """The failure in a person's words when it is this store's (SQLite's), else None."""

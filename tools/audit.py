@@ -15,10 +15,22 @@ import json
 import os
 import threading
 from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from tools.masking import Masker
+
+
+class AuditSink(Protocol):
+    """Where audit records go: this file log, or a database table for a team (swarmops.pgaudit)."""
+
+    def write(self, record: BaseModel) -> None: ...
+
+
+def masked_entry(masker: Masker, record: BaseModel) -> dict[str, Any]:
+    """The record as stored: JSON-ready, secrets and presigned-URL signatures masked."""
+    return masker.data(record.model_dump(mode="json"), signatures=True)
 
 
 class AuditLog:
@@ -34,8 +46,7 @@ class AuditLog:
 
     def write(self, record: BaseModel) -> None:
         """Append `record` as one JSON line, masked (presigned-URL signatures included)."""
-        entry = self._masker.data(record.model_dump(mode="json"), signatures=True)
-        line = json.dumps(entry, default=str, ensure_ascii=False) + "\n"
+        line = json.dumps(masked_entry(self._masker, record), default=str, ensure_ascii=False) + "\n"
         with self._lock:
             fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.audit import AuditLog
+from tools.audit import AuditSink
 from tools.base import (
     Change,
     StatusListener,
@@ -146,7 +146,7 @@ class ToolGate:
         *,
         read_only: bool = False,
         masker: Masker | None = None,
-        audit: AuditLog | None = None,
+        audit: AuditSink | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._tools: dict[str, GateTool] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -36,7 +37,7 @@ from swarmops.mcpserver.policy import Policy
 from swarmops.mcpserver.tokens import DEFAULT_TTL_S, ConfirmTokens
 from swarmops.opsserver import ops_endpoint
 from swarmops.settings import Settings
-from tools.audit import AuditLog
+from tools.audit import AuditSink
 from tools.gate import GateTool, Identity, ToolGate
 from tools.masking import Masker
 
@@ -49,16 +50,21 @@ INSTRUCTIONS = (
 
 
 def make_tools(
-    specialists: Sequence[Specialist], settings: Settings, policy: Policy, masker: Masker, ttl: float = DEFAULT_TTL_S
+    specialists: Sequence[Specialist],
+    settings: Settings,
+    policy: Policy,
+    masker: Masker,
+    audit: AuditSink,
+    ttl: float = DEFAULT_TTL_S,
 ) -> McpTools:
-    """The MCP view of every specialist's tools, behind one gate that audits to the usual log."""
+    """The MCP view of every specialist's tools, behind one gate that audits where the session does."""
     if settings.read_only:
         policy = Policy(allow_write=False, allow_delete=False, allow=policy.allow, deny=policy.deny)
     gate = ToolGate(
         [GateTool(s.name, tool, s.context) for s in specialists for tool in s.tools],
         read_only=settings.read_only,
         masker=masker,
-        audit=AuditLog(settings.data_dir / "audit.jsonl", masker),
+        audit=audit,
     )
     return McpTools(gate, policy, ConfirmTokens(ttl))
 
@@ -67,10 +73,12 @@ def make_tools(
 def open_tools(settings: Settings, policy: Policy) -> Iterator[McpTools]:
     """The tools on the configured backends; embedded ones start on first use and are left when this exits."""
     from swarmops.backends import Backends
+    from swarmops.conversations import open_audit
 
     with Backends(settings) as backends:
         masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
-        yield make_tools(backends.specialists(), settings, policy, masker)
+        with open_audit(settings, Path(settings.data_dir), masker) as audit:
+            yield make_tools(backends.specialists(), settings, policy, masker, audit)
 
 
 def build_server(tools: McpTools, local_user: str) -> Server:

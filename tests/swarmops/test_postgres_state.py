@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from minio import Minio
 
-from swarmops.events import ApprovalRequest, ErrorEvent, ToolResultEvent, TurnDone
+from swarmops.events import ApprovalRequest, ErrorEvent, Status, ToolResultEvent, TurnDone
 from swarmops.session import Assistant
 from swarmops.settings import Settings
 from swarmops.threads import StateStoreError
@@ -119,3 +119,34 @@ async def test_threads_and_doctor_work_on_the_database_and_never_show_its_passwo
         assert again.threads.list() == [] and await again.pending_approval("t-listed") is None  # checkpoints too
     for out in (listed, doctor, deleted):
         assert "pw-never-shown-42" not in out.stdout + out.stderr
+
+
+async def test_turns_on_one_thread_from_two_processes_take_turns(tmp_path: Path, pg_url: str, s3_endpoint: str) -> None:
+    """A second replica's turn on a thread waits, told so, until the first one's turn has ended."""
+    async with (
+        Assistant.open(_settings(tmp_path, pg_url, s3_endpoint, "a")) as a,
+        Assistant.open(_settings(tmp_path, pg_url, s3_endpoint, "b")) as b,
+    ):
+        first = a.astream("t-turns", "create a bucket called one-at-a-time")
+        async for event in first:
+            if isinstance(event, ApprovalRequest):
+                break  # a's turn is still running: it waits for this answer
+        second: list[object] = []
+
+        async def other() -> None:
+            async for e in b.astream("t-turns", "what buckets do I have?"):
+                second.append(e)
+
+        task = asyncio.create_task(other())
+        for _ in range(100):
+            if second:
+                break
+            await asyncio.sleep(0.05)
+        assert [(e.type, e.state) for e in second if isinstance(e, Status)] == [("status", "waiting")]
+        assert not task.done(), "b's turn must not run while a's is running on the thread"
+        event.approve()
+        rest = [e async for e in first]
+        await asyncio.wait_for(task, 30)
+    assert [e.tool for e in rest if isinstance(e, ToolResultEvent) and e.ok] == ["create_bucket"]
+    listed = [e for e in second if isinstance(e, ToolResultEvent) and e.tool == "list_buckets"]
+    assert listed and "one-at-a-time" in str(listed[0].data), "b ran after a's change, on a's checkpoint"

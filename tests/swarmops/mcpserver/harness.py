@@ -11,6 +11,7 @@ from swarmops.mcpserver.policy import Policy
 from swarmops.mcpserver.server import build_server, make_tools
 from swarmops.settings import Settings
 from tests.helpers import storage_ctx
+from tools.audit import AuditLog
 from tools.masking import Masker
 
 
@@ -28,7 +29,8 @@ def server_for(
     **settings: Any,
 ) -> Any:
     policy = Policy(allow_write=allow_write, allow_delete=allow_delete)
-    tools = make_tools(specialists, Settings(data_dir=tmp_path / "data", **settings), policy, Masker(), ttl)
+    audit_log = AuditLog(tmp_path / "data" / "audit.jsonl", Masker())
+    tools = make_tools(specialists, Settings(data_dir=tmp_path / "data", **settings), policy, Masker(), audit_log, ttl)
     return build_server(tools, "alice")
 
 
