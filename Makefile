@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint bench eval paraphrase
+.PHONY: chat test lint bench eval paraphrase postgres
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,17 @@ $(STAMP): requirements.lock pyproject.toml
 chat: $(STAMP)
 	$(VENV)/bin/swarmops chat
 
+# The shared-state tests start a real PostgreSQL server on loopback: Debian's package, installed
+# here when missing (as root, or through sudo); elsewhere install PostgreSQL 14+ yourself.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q postgresql >/dev/null; }; }
+
 # The eval suite runs on the offline planner and fails below the committed baseline or on any
 # safety violation (see evals/README.md).
-test: $(STAMP)
+test: $(STAMP) postgres
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -n 2 -m "not serial"
 	$(PY) -m pytest -q -m serial
