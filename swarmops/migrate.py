@@ -3,7 +3,7 @@
 Everything a thread needs to go on where it left off is copied: its entry in the thread list
 (title and times), every checkpoint LangGraph saved with the writes still pending on it (so a
 change left waiting for approval is still waiting), and the approvals already decided. The SQLite
-file is only read. A thread whose id is already in the database is skipped, never merged: two
+file's threads are left as they are. A thread whose id is already in the database is skipped, never merged: two
 histories under one id would interleave. Each thread is written checkpoints first, list entry last,
 so a copy cut short is retried whole by the next run, and running the command twice copies nothing
 the second time.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,8 @@ def _thread_ids(path: Path, listed: list[ThreadInfo]) -> list[ThreadInfo]:
         except sqlite3.OperationalError:  # no conversation was ever saved in this file
             saved = []
     known = {t.id for t in listed}
-    extra = [ThreadInfo(t, t, 0.0, 0.0) for t in saved if t not in known]
+    now = time.time()  # when such a thread was used is not recorded: it lists as used now
+    extra = [ThreadInfo(t, t, now, now) for t in saved if t not in known]
     return [*listed, *extra]
 
 
@@ -76,8 +78,8 @@ def migrate(
     """Copy every thread of `state_file` into the database at `url` (see the module docstring)."""
     if not state_file.is_file():
         raise StateStoreError(f"There is no conversation store at {state_file} to copy from (--from FILE names one).")
-    source_threads = ThreadStore(state_file)
     target_threads = PgThreadStore(url)
+    source_threads = ThreadStore(state_file)
     result = Migration()
     try:
         todo = _thread_ids(state_file, source_threads.list())
