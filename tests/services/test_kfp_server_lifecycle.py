@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -39,6 +40,23 @@ def test_second_instance_reuses_the_server(kfp_embedded: EmbeddedKfp, seaweed_en
     second.stop()  # the session fixture is still a client: the server stays up
     assert kfp_embedded.host is not None and healthy(kfp_embedded.host)
     assert pid_alive(state["pid"])
+
+
+def test_an_idle_connection_outlives_the_sdk_poll_interval(kfp_embedded: EmbeddedKfp) -> None:
+    """kfp.Client polls a run every 5 s on one keep-alive connection; the server must not close it first."""
+    assert kfp_embedded.host is not None
+    connection = http.client.HTTPConnection(kfp_embedded.host.removeprefix("http://"), timeout=5)
+    try:
+        for _ in range(2):
+            connection.request("GET", "/apis/v2beta1/healthz")
+            response = connection.getresponse()
+            assert response.status == 200, response.read()
+            response.read()
+            time.sleep(6)
+        connection.request("GET", "/apis/v2beta1/healthz")  # still the first socket: no reconnect
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
 
 
 def test_restart_mid_run_fails_the_interrupted_runs_and_runs_the_queued_one(

@@ -77,12 +77,17 @@ def silent_listener() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def healthy_then_silent() -> Iterator[str]:
-    """Answers /healthz like KFP, then hangs on every other request until the test ends."""
+def healthy_then_silent(seen: list[str] | None = None) -> Iterator[str]:
+    """Answers /healthz like KFP, then hangs on every other request until the test ends.
+
+    Every request's path is appended to `seen` when given.
+    """
     release = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server API
+            if seen is not None:
+                seen.append(self.path)
             if self.path.endswith("/healthz"):
                 body = b'{"multi_user": false}'
                 self.send_response(200)
@@ -104,5 +109,52 @@ def healthy_then_silent() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         release.set()
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def closes_a_reused_connection(method: str) -> Iterator[tuple[str, list[str]]]:
+    """A KFP-like server over HTTP/1.1 keep-alive that, once, closes a reused connection on a request.
+
+    The first `method` request arriving on a connection that already served one gets no answer: the
+    socket is closed, as a server does when its keep-alive timeout fires at the moment the client
+    sends. Every other request is answered with an empty JSON object. Yields the host and the
+    "METHOD path" of every request received.
+    """
+    seen: list[str] = []
+    dropped = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        served = 0
+
+        def _handle(self) -> None:
+            seen.append(f"{self.command} {self.path}")
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.command == method and self.served and not dropped.is_set():
+                dropped.set()
+                self.close_connection = True
+                return
+            self.served += 1
+            body = b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _handle  # noqa: N815 - http.server API
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
         server.shutdown()
         server.server_close()

@@ -10,7 +10,15 @@ import pytest
 import urllib3
 from kfp_server_api.exceptions import ApiException
 
-from tests.tools.kfp_helpers import call, closed_port, healthy_then_silent, kfp_ctx, preview, silent_listener
+from tests.tools.kfp_helpers import (
+    call,
+    closed_port,
+    closes_a_reused_connection,
+    healthy_then_silent,
+    kfp_ctx,
+    preview,
+    silent_listener,
+)
 from tools.base import ToolFailure
 from tools.kfp import KfpContext, make_kfp_client, map_kfp_error
 
@@ -56,6 +64,38 @@ def test_requests_after_construction_are_bounded_too(tmp_path: Path) -> None:
         text = preview(ctx, "submit_run", pipeline="iris")
         assert "could not check" in text and "did not answer" in text
         assert time.monotonic() - start < 2
+
+
+def test_a_read_that_times_out_is_sent_once() -> None:
+    """Retrying a stuck server's read would only double the wait before the error."""
+    seen: list[str] = []
+    with healthy_then_silent(seen) as host:
+        client = make_kfp_client(host, timeout=0.5)
+        with pytest.raises(urllib3.exceptions.MaxRetryError) as info:
+            client.list_runs()
+        assert isinstance(info.value.reason, urllib3.exceptions.ReadTimeoutError)
+    assert [path for path in seen if "/runs" in path] == [seen[-1]] and len(seen) == 2
+
+
+def test_a_read_whose_keep_alive_connection_closed_is_sent_again() -> None:
+    """A server closes an idle connection just as the next poll goes out: the poll must not fail.
+
+    kfp.Client polls every 5 s and uvicorn closes idle connections after 5 s, so this happened
+    to a real wait on the embedded server.
+    """
+    with closes_a_reused_connection("GET") as (host, seen):
+        client = make_kfp_client(host, timeout=2.0)
+        client.get_kfp_healthz()
+    assert seen == ["GET /apis/v2beta1/healthz"] * 3  # the constructor's, the dropped one, its repeat
+
+
+def test_a_change_whose_connection_closed_is_not_sent_again() -> None:
+    """Nothing tells whether a POST that got no answer was carried out, so it is never repeated."""
+    with closes_a_reused_connection("POST") as (host, seen):
+        client = make_kfp_client(host, timeout=2.0)
+        with pytest.raises(urllib3.exceptions.ProtocolError):
+            client.create_experiment("exp")
+    assert [line for line in seen if line.startswith("POST")] == ["POST /apis/v2beta1/experiments"]
 
 
 def test_options_reach_the_client(tmp_path: Path) -> None:

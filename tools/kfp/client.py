@@ -16,6 +16,7 @@ from typing import Any
 
 import kfp
 import urllib3
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Retry
 
 #: Connecting to a healthy server takes milliseconds; waiting longer only delays the error.
@@ -41,6 +42,21 @@ class _TimedPool:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)
+
+
+class ReadRetry(Retry):
+    """Repeats a read whose connection closed before any answer, never one that timed out.
+
+    A server closes an idle keep-alive connection on its own schedule (uvicorn after 5 s, the
+    interval kfp.Client polls at), and a request sent in that instant gets no answer at all: it
+    was never processed, so sending a GET again is safe. A read timeout means a slow or stuck
+    server; repeating it would only double the wait.
+    """
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def]
+        if isinstance(error, ReadTimeoutError) and self.read:
+            return self.new(read=0).increment(method, url, response, error, _pool, _stacktrace)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 class BoundedKfpClient(kfp.Client):
@@ -86,16 +102,18 @@ def make_kfp_client(
 
     The constructor contacts the server (GET /healthz), so an unreachable host raises here:
     urllib3's MaxRetryError, which the tools' error mapping turns into KfpUnreachable. A refused
-    connection is not retried; a dropped keep-alive or a 502/503 gets one quick retry.
+    connection is not retried; a read that lost its keep-alive connection, or a 502/503, gets one
+    quick retry.
     `token_file` is read now, so a rotated token is picked up by the next client built.
     """
     if token is None and token_file:
         token = Path(token_file).expanduser().read_text().strip() or None
     request_timeout = urllib3.Timeout(connect=min(timeout, MAX_CONNECT_TIMEOUT), read=timeout)
-    retries = Retry(
+    retries = ReadRetry(
         total=1,
         connect=0,
-        read=0,
+        read=1,
+        allowed_methods=frozenset({"GET", "HEAD"}),  # a change is never sent twice
         backoff_factor=0.2,
         backoff_max=1.0,
         status_forcelist=(502, 503, 504),

@@ -29,7 +29,21 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     objects = ObjectStoreLink(args.seaweed_dir, idle_timeout=args.idle_timeout)
     app = create_app(args.data_dir, max_parallel=args.max_parallel, objects=objects)
-    uvicorn.run(app, host=LOOPBACK, port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
+    uvicorn.run(
+        app,
+        host=LOOPBACK,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_S,
+    )
+
+
+#: uvicorn closes an idle connection after 5 s, the interval kfp.Client polls a run at, so a poll
+#: could go out on a connection closing at that instant and fail. Idle connections outlive any
+#: poll interval a client uses (wait_for_run takes at most 60 s).
+KEEP_ALIVE_S = 75
 
 
 if __name__ == "__main__":
