@@ -18,12 +18,11 @@ import contextlib
 import getpass
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
+from langchain_core.messages import AIMessageChunk, BaseMessage
 
 from agents.events import (
     ApprovalRequest,
@@ -46,6 +45,7 @@ from swarmops.conversations import Threads
 from swarmops.privacy import private_dir
 from swarmops.settings import Settings
 from swarmops.threads import StateStoreError, ThreadInfo
+from swarmops.transcript import HistoryEntry, RecordedResult, recorded_result, said
 from swarmops.turn import Turn, accept
 from swarmops.turnlock import waiting_status
 from tools.audit import AuditSink
@@ -58,13 +58,6 @@ if TYPE_CHECKING:
 RECURSION_LIMIT = 150
 #: Checkpoints are written while the next step runs rather than blocking it.
 DURABILITY = "async"
-
-
-@dataclass
-class HistoryEntry:
-    role: str  # "user" | "assistant"
-    agent: str
-    text: str
 
 
 def current_user() -> str:
@@ -380,14 +373,15 @@ class Assistant:
 
     async def history(self, thread_id: str) -> list[HistoryEntry]:
         """What was said in a thread (user messages and agents' replies), for display."""
+        return said(await self._messages(thread_id), self.masker)
+
+    async def tool_result(self, thread_id: str, call_id: str) -> RecordedResult | None:
+        """The whole result of one tool call in a thread, from the shared checkpoint (masked)."""
+        return recorded_result(await self._messages(thread_id), call_id, self.masker)
+
+    async def _messages(self, thread_id: str) -> list[BaseMessage]:
         state = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
-        out: list[HistoryEntry] = []
-        for msg in state.values.get("messages", []) if state.values else []:
-            if isinstance(msg, HumanMessage):
-                out.append(HistoryEntry("user", "you", self.masker.text(text_of(msg))))
-            elif isinstance(msg, AIMessage) and text_of(msg).strip():
-                out.append(HistoryEntry("assistant", msg.name or "assistant", self.masker.text(text_of(msg))))
-        return out
+        return list(state.values.get("messages", [])) if state.values else []
 
     async def pending_approval(self, thread_id: str) -> ApprovalRequest | None:
         intr = await self._pending({"configurable": {"thread_id": thread_id}})

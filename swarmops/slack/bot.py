@@ -29,7 +29,7 @@ from swarmops.session import Assistant
 from swarmops.settings import Settings
 from swarmops.slack import blocks
 from swarmops.slack.access import Access
-from swarmops.slack.turn import Results, Where, show_turn
+from swarmops.slack.turn import Where, show_turn
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,6 @@ class SlackBot:
             # (well within Slack's 3 s) and a turn is never lost between ack and listener.
             process_before_response=True,
         )
-        self.results = Results()
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.app.event("app_mention")(self._on_mention)
@@ -110,7 +109,7 @@ class SlackBot:
 
     async def _show(self, where: Where, thread_id: str, events: Callable[[], AsyncIterator[Event]]) -> None:
         try:
-            await show_turn(events(), where, thread_id, self.results, self.assistant.read_only)
+            await show_turn(events(), where, thread_id, self.assistant.read_only)
         except Exception as exc:  # a Slack or internal failure must not stop the bot
             log.exception("turn failed in %s", thread_id)
             try:
@@ -236,23 +235,29 @@ class SlackBot:
             await self._show(where, thread_id, lambda: self.assistant.astream(thread_id, resume=decision))
 
     async def _on_show_result(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Read from the thread's checkpoint, so any replica, before or after a restart, can answer."""
         await ack()
-        parsed = blocks.parse_button_value(body["actions"][0].get("value", ""))
         user, channel = body["user"]["id"], body["channel"]["id"]
-        found = self.results.get(*parsed) if parsed else None
-        if found is None:
-            await client.chat_postEphemeral(channel=channel, user=user, text="I no longer have that result; ask again.")
+        team = (body.get("team") or {}).get("id")
+        refusal = self.access.refusal(team=team, channel=channel, user=user, direct=channel.startswith("D"))
+        if refusal is not None:
+            await client.chat_postEphemeral(channel=channel, user=user, text=refusal)
             return
-        tool, data = found
-        text = json.dumps(self.assistant.masker.data(data), indent=2, default=str, ensure_ascii=False)
+        parsed = blocks.parse_button_value(body["actions"][0].get("value", ""))
+        found = await self.assistant.tool_result(*parsed) if parsed else None
+        if found is None:
+            text = "That result is no longer in this conversation (was the thread deleted?); ask again."
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        text = json.dumps(found.data, indent=2, default=str, ensure_ascii=False)
         if len(text) <= 2800:
-            await client.chat_postEphemeral(channel=channel, user=user, text=f"`{tool}` result:\n```{text}```")
+            await client.chat_postEphemeral(channel=channel, user=user, text=f"`{found.tool}` result:\n```{text}```")
             return
         message = body.get("message") or {}
         await client.files_upload_v2(
             channel=channel,
             thread_ts=message.get("thread_ts") or message.get("ts"),
-            filename=f"{tool}-result.json",
-            title=f"{tool} result",
+            filename=f"{found.tool}-result.json",
+            title=f"{found.tool} result",
             content=text.encode(),
         )

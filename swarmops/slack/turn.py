@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,22 +89,6 @@ class Where:
 
     def _masked(self, block_list: list[blocks.Block] | None) -> list[blocks.Block] | None:
         return self.masker.data(block_list) if block_list is not None else None
-
-
-class Results:
-    """Recent tool results, for the Result button (bounded; a restart forgets them)."""
-
-    def __init__(self, size: int = 500) -> None:
-        self._items: OrderedDict[tuple[str, str], tuple[str, Any]] = OrderedDict()
-        self._size = size
-
-    def put(self, thread_id: str, call_id: str, tool: str, data: Any) -> None:
-        self._items[(thread_id, call_id)] = (tool, data)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-    def get(self, thread_id: str, call_id: str) -> tuple[str, Any] | None:
-        return self._items.get((thread_id, call_id))
 
 
 class Answer:
@@ -188,9 +171,7 @@ class Activity:
             await self.where.update(self.ts, self.header, shown)
 
 
-async def show_turn(
-    events: AsyncIterator[Event], where: Where, thread_id: str, results: Results, read_only: bool
-) -> TurnDone | None:
+async def show_turn(events: AsyncIterator[Event], where: Where, thread_id: str, read_only: bool) -> TurnDone | None:
     """Show every event of one turn (or of its continuation after an approval) in the thread."""
     note = " · read-only mode: I can look, not change" if read_only else ""
     activity, answer = Activity(where, f"_working on it_{note}"), Answer(where)
@@ -208,7 +189,7 @@ async def show_turn(
         elif isinstance(event, Status) and event.state != "recovered":
             await where.status(event.message)
         elif isinstance(event, ToolResultEvent):
-            await _result(event, args.get(event.call_id, {}), where, thread_id, results, activity)
+            await _result(event, args.get(event.call_id, {}), where, thread_id, activity)
         elif isinstance(event, ApprovalRequest):
             await where.post(f"Approve this change? {event.preview}", blocks.approval(event, thread_id))
         elif isinstance(event, AssistantText):
@@ -236,11 +217,8 @@ async def _result(
     call_args: dict[str, Any],
     where: Where,
     thread_id: str,
-    results: Results,
     activity: Activity,
 ) -> None:
-    if event.ok and event.data is not None:
-        results.put(thread_id, event.call_id, event.tool, event.data)
     await activity.add(blocks.tool_line(event, call_args, thread_id))
     if not event.ok or not isinstance(event.data, dict):
         return

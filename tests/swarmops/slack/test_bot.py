@@ -237,6 +237,42 @@ async def test_a_tool_lines_result_button_shows_the_whole_result_to_whoever_asks
     assert shown["user"] == BOB and "shown-on-demand" in shown["text"] and "```" in shown["text"]
 
 
+def _result_click(slack_api, tool: str, user: str) -> dict:  # noqa: ANN001
+    activity = next(m for m in slack_api.messages(CHANNEL) if tool in json.dumps(m.get("blocks")))
+    line = next(b for b in activity["blocks"] if b.get("accessory"))
+    as_actions = {**activity, "blocks": [{"type": "actions", "elements": [line["accessory"]]}]}
+    return click(as_actions, line["accessory"]["action_id"], user)
+
+
+async def test_a_result_button_still_works_after_a_restart_or_on_another_replica(
+    tmp_path: Path, s3_endpoint: str, slack_api
+) -> None:
+    """The result is read from the thread's checkpoint, which every replica shares, not from a
+    cache in the process that ran the tool (a click reaching another pod found nothing)."""
+    raw_client(s3_endpoint).make_bucket("kept-in-the-thread")
+    async with running_bot(tmp_path, slack_settings(slack_api.url), _storage(tmp_path, s3_endpoint)) as bot:
+        await dispatch(bot, mention("list my buckets"))
+    async with running_bot(tmp_path, slack_settings(slack_api.url), _storage(tmp_path, s3_endpoint)) as other:
+        await dispatch(other, _result_click(slack_api, "list_buckets", BOB))
+        await other.assistant.delete_thread(other.assistant.list_threads()[0].id)
+        await dispatch(other, _result_click(slack_api, "list_buckets", ALICE))
+    shown, gone = slack_api.of("chat.postEphemeral")[-2:]
+    assert shown["user"] == BOB and "kept-in-the-thread" in shown["text"] and "list_buckets" in shown["text"]
+    assert gone["user"] == ALICE and "no longer in this conversation" in gone["text"]
+    assert "kept-in-the-thread" not in gone["text"]
+
+
+async def test_a_result_button_is_refused_to_someone_the_bot_does_not_serve(
+    tmp_path: Path, s3_endpoint: str, slack_api
+) -> None:
+    raw_client(s3_endpoint).make_bucket("not-for-mallory")
+    async with running_bot(tmp_path, slack_settings(slack_api.url), _storage(tmp_path, s3_endpoint)) as bot:
+        await dispatch(bot, mention("list my buckets"))
+        await dispatch(bot, _result_click(slack_api, "list_buckets", MALLORY))
+    shown = slack_api.of("chat.postEphemeral")[-1]
+    assert shown["user"] == MALLORY and "not-for-mallory" not in shown["text"] and "not on it" in shown["text"]
+
+
 async def test_two_threads_run_at_once_without_waiting_for_each_other(tmp_path: Path, slack_api) -> None:
     """Thread A's tool waits until thread B's tool has run: if turns were serialised across
     threads, A would wait in vain (and report it), and B would only start afterwards."""

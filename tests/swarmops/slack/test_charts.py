@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.storage import storage_specialist
 from swarmops.events import Event, ToolCall, ToolResultEvent, TurnDone
-from swarmops.slack.turn import Results, Where, show_turn
+from swarmops.slack.turn import Where, show_turn
 from tests.helpers import raw_client, storage_ctx
 from tests.plugins.slack_fake import FakeSlack
 from tests.swarmops.slack.harness import CHANNEL, dispatch, mention, running_bot, slack_settings
@@ -72,7 +72,7 @@ async def test_every_chart_of_a_result_is_uploaded_into_the_thread_as_a_png(slac
     )
     confusion = Chart(kind="heatmap", title="Confusion", matrix=[[5, 1], [0, 6]], rows=["a", "b"], columns=["a", "b"])
     data = {"runs": [{"id": "r1"}, {"id": "r2"}], "charts": as_data(accuracy, confusion)}
-    await show_turn(_turn("compare_runs", data), _where(slack_api, Masker()), "t1", Results(), read_only=False)
+    await show_turn(_turn("compare_runs", data), _where(slack_api, Masker()), "t1", read_only=False)
     uploads = slack_api.uploads
     assert [(u.filename, u.title) for u in uploads] == [
         ("accuracy-per-run.png", "Accuracy per run"),
@@ -89,7 +89,7 @@ async def test_every_chart_of_a_result_is_uploaded_into_the_thread_as_a_png(slac
 
 async def test_a_result_without_charts_uploads_nothing(slack_api: FakeSlack) -> None:
     data = {"buckets": [{"name": "a"}, {"name": "b"}], "charts": "not a list of charts"}
-    await show_turn(_turn("list_buckets", data), _where(slack_api, Masker()), "t1", Results(), read_only=False)
+    await show_turn(_turn("list_buckets", data), _where(slack_api, Masker()), "t1", read_only=False)
     assert slack_api.uploads == [] and not slack_api.of("files.getUploadURLExternal")
     assert slack_api.messages("CTEAM")  # the turn itself was shown
 
@@ -97,7 +97,7 @@ async def test_a_result_without_charts_uploads_nothing(slack_api: FakeSlack) -> 
 async def test_no_secret_reaches_an_uploaded_files_name_title_or_alt_text(slack_api: FakeSlack) -> None:
     leaky = Chart(kind="line", title=f"Loss with key {SECRET}", series=[Series(name=SECRET, x=[1, 2], y=[0.9, 0.4])])
     where = _where(slack_api, Masker([SECRET]))
-    await show_turn(_turn("plot_column", {"charts": as_data(leaky)}), where, "t1", Results(), read_only=False)
+    await show_turn(_turn("plot_column", {"charts": as_data(leaky)}), where, "t1", read_only=False)
     [upload] = slack_api.uploads
     assert upload.content.startswith(PNG_MAGIC)
     sent = [upload.filename, upload.title, *map(str, slack_api.of("files.getUploadURLExternal"))]
