@@ -13,7 +13,7 @@ import json
 
 from pydantic import BaseModel
 
-from swarmops.pgstate import database_error, open_pool
+from swarmops.pgstate import in_words, open_pool
 from tools.audit import masked_entry
 from tools.masking import Masker
 
@@ -27,19 +27,10 @@ class PgAuditLog:
         self._pool = open_pool(url, max_size=2)
 
     def write(self, record: BaseModel) -> None:
-        import psycopg
-        from psycopg_pool import PoolTimeout
-
         entry = masked_entry(self._masker, record)
         row = (entry.get("ts", 0.0), entry.get("thread", ""), entry.get("tool", ""), json.dumps(entry, default=str))
-        try:
-            with self._pool.connection() as conn:
-                conn.execute(
-                    "INSERT INTO swarmops_audit(ts, thread, tool, entry) VALUES (%s, %s, %s, %s::jsonb)",
-                    row,
-                )
-        except (psycopg.Error, PoolTimeout) as exc:
-            raise database_error(self._url, exc) from None
+        with in_words(self._url), self._pool.connection() as conn:
+            conn.execute("INSERT INTO swarmops_audit(ts, thread, tool, entry) VALUES (%s, %s, %s, %s::jsonb)", row)
 
     def close(self) -> None:
         self._pool.close()

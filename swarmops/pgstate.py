@@ -42,6 +42,9 @@ _SCHEMA = [
     "FOR EACH ROW EXECUTE FUNCTION swarmops_audit_append_only()",
     "CREATE OR REPLACE TRIGGER swarmops_audit_no_truncate BEFORE TRUNCATE ON swarmops_audit "
     "FOR EACH STATEMENT EXECUTE FUNCTION swarmops_audit_append_only()",
+    # MCP confirm tokens (swarmops.pgtokens), by the SHA-256 of the token.
+    "CREATE TABLE IF NOT EXISTS swarmops_confirm_tokens ("
+    "key TEXT PRIMARY KEY, tool TEXT NOT NULL, args TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL)",
 ]
 
 
@@ -81,6 +84,18 @@ def database_error(url: str, exc: BaseException) -> StateStoreError:
     )
 
 
+@contextlib.contextmanager
+def in_words(url: str) -> Iterator[None]:
+    """A database or pool failure inside becomes `database_error`'s StateStoreError."""
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    try:
+        yield
+    except (psycopg.Error, PoolTimeout) as exc:
+        raise database_error(url, exc) from None
+
+
 def open_pool(url: str, max_size: int) -> Any:
     """A pool of autocommit connections to `url`, with the schema in place (set up once, under the lock)."""
     import psycopg
@@ -116,18 +131,8 @@ class PgThreadStore:
         self._masker = masker or Masker()
         self._pool = open_pool(url, max_size=4)
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        import psycopg
-        from psycopg_pool import PoolTimeout
-
-        try:
-            yield
-        except (psycopg.Error, PoolTimeout) as exc:
-            raise database_error(self.url, exc) from None
-
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        with self._errors(), self._pool.connection() as conn:
+        with in_words(self.url), self._pool.connection() as conn:
             cur = conn.execute(sql, params)
             return cur.fetchall() if cur.description else cur.rowcount
 
@@ -164,7 +169,7 @@ class PgThreadStore:
 
     def adopt(self, info: ThreadInfo, decisions: list[tuple[str, float]]) -> None:
         """Add a thread copied from elsewhere (`swarmops threads migrate`) with its times and decisions."""
-        with self._errors(), self._pool.connection() as conn, conn.transaction():
+        with in_words(self.url), self._pool.connection() as conn, conn.transaction():
             for interrupt_id, decided in decisions:
                 conn.execute(
                     "INSERT INTO swarmops_decisions(thread_id, interrupt_id, decided) VALUES (%s, %s, %s) "

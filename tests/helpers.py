@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable
@@ -104,3 +106,17 @@ def http_get(url: str, timeout: float = 5) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+
+
+def until_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Wait until `url` answers 200, failing at once with its stderr if `proc` exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else "exited"
+        try:
+            if http_get(url)[0] == 200:
+                return
+        except urllib.error.URLError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never answered 200")

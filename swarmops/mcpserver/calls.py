@@ -44,6 +44,7 @@ from swarmops.mcpserver.hints import HINTS
 from swarmops.mcpserver.images import chart_images
 from swarmops.mcpserver.policy import Policy
 from swarmops.mcpserver.tokens import ConfirmTokens
+from swarmops.threads import StateStoreError
 from tools.base import ToolError, ToolResult, ToolSpec, closest
 from tools.gate import Decision, GateCall, Identity, ToolGate
 
@@ -122,6 +123,8 @@ class McpTools:
             return await self._call(ctx, params, caller)
         except anyio.get_cancelled_exc_class():
             raise
+        except StateStoreError as exc:  # the database (tokens, audit) is down: say so, in its own words
+            return _error(ToolError(code="DatabaseUnavailable", message=str(exc), backend_down=True))
         except Exception as exc:  # never a protocol error, never internals
             log.exception("MCP call %s failed", params.name)
             return _error(

@@ -3,7 +3,9 @@
 The low-level server of the official SDK is used because the tools already have exact pydantic
 schemas: one list handler and one call handler serve every specialist's tools (calls.py). Over
 HTTP the server binds to loopback unless told otherwise, requires `SWARMOPS_MCP_TOKEN` as a bearer
-token (compared in constant time) and checks Host and Origin against DNS rebinding.
+token (compared in constant time) and checks Host and Origin against DNS rebinding. With
+`SWARMOPS_DATABASE_URL` it keeps nothing in the process (stateless HTTP, confirm tokens and audit
+in the database), so any number of replicas behind one Service serve a client.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from starlette.applications import Starlette
 from agents.registry import Specialist
 from swarmops.mcpserver.calls import Caller, McpTools
 from swarmops.mcpserver.policy import Policy
-from swarmops.mcpserver.tokens import DEFAULT_TTL_S, ConfirmTokens
+from swarmops.mcpserver.tokens import DEFAULT_TTL_S, ConfirmTokens, TokenStore, open_token_store
 from swarmops.opsserver import ops_endpoint
 from swarmops.settings import Settings
 from tools.audit import AuditSink
@@ -56,6 +58,7 @@ def make_tools(
     masker: Masker,
     audit: AuditSink,
     ttl: float = DEFAULT_TTL_S,
+    tokens: TokenStore | None = None,
 ) -> McpTools:
     """The MCP view of every specialist's tools, behind one gate that audits where the session does."""
     if settings.read_only:
@@ -66,7 +69,7 @@ def make_tools(
         masker=masker,
         audit=audit,
     )
-    return McpTools(gate, policy, ConfirmTokens(ttl))
+    return McpTools(gate, policy, ConfirmTokens(ttl, store=tokens))
 
 
 @contextlib.contextmanager
@@ -75,10 +78,10 @@ def open_tools(settings: Settings, policy: Policy) -> Iterator[McpTools]:
     from swarmops.backends import Backends
     from swarmops.conversations import open_audit
 
-    with Backends(settings) as backends:
+    with Backends(settings) as backends, open_token_store(settings) as tokens:
         masker = Masker(lambda: [*settings.secret_values(), *backends.secret_values()])
         with open_audit(settings, Path(settings.data_dir), masker) as audit:
-            yield make_tools(backends.specialists(), settings, policy, masker, audit)
+            yield make_tools(backends.specialists(), settings, policy, masker, audit, tokens=tokens)
 
 
 def build_server(tools: McpTools, local_user: str) -> Server:
@@ -106,7 +109,11 @@ def build_server(tools: McpTools, local_user: str) -> Server:
 def _caller(ctx: ServerRequestContext, local_user: str) -> Caller:
     params = ctx.session.client_params
     info = params.client_info if params is not None else None
-    client = f"{info.name} {info.version}".strip() if info is not None else "unknown MCP client"
+    if info is not None:
+        client = f"{info.name} {info.version}".strip()
+    else:  # stateless HTTP: no session remembers the client's introduction, its User-Agent says who it is
+        agent = ctx.request.headers.get("user-agent") if ctx.request is not None else None
+        client = agent[:80] if agent else "unknown MCP client"
     token = get_access_token()
     user = (token.subject or token.client_id) if token is not None else local_user
     return Caller(Identity(surface="mcp", user=user or local_user), client)
@@ -130,10 +137,17 @@ class _StaticToken(TokenVerifier):
 
 
 def http_app(
-    server: Server, host: str, port: int, token: str, allowed_origins: Sequence[str] = (), names: Sequence[str] = ()
+    server: Server,
+    host: str,
+    port: int,
+    token: str,
+    allowed_origins: Sequence[str] = (),
+    names: Sequence[str] = (),
+    stateless: bool = False,
 ) -> Starlette:
     """The ASGI app at /mcp: bearer token required; Host and Origin checked (loopback names by default;
-    `names` adds the ones clients use elsewhere, such as a cluster Service's)."""
+    `names` adds the ones clients use elsewhere, such as a cluster Service's). `stateless` keeps no MCP
+    session between requests, so each may reach a different replica."""
     hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"] + (
         [f"{host}:*"] if host not in ("127.0.0.1", "localhost") else []
     )
@@ -141,6 +155,7 @@ def http_app(
     origins = [f"http://{h}" for h in hosts] + [f"https://{h}" for h in hosts] + list(allowed_origins)
     app: Any = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
+        stateless_http=stateless,
         host=host,
         transport_security=TransportSecuritySettings(
             enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
@@ -151,8 +166,10 @@ def http_app(
     return app
 
 
-async def serve_http(server: Server, host: str, port: int, token: str, names: Sequence[str] = ()) -> None:
-    app = http_app(server, host, port, token, names=names)
+async def serve_http(
+    server: Server, host: str, port: int, token: str, names: Sequence[str] = (), stateless: bool = False
+) -> None:
+    app = http_app(server, host, port, token, names=names, stateless=stateless)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     await uvicorn.Server(config).serve()
 
@@ -169,4 +186,5 @@ async def _serve(server: Server, settings: Settings, http: tuple[str, int] | Non
         await serve_stdio(server)
     else:
         token = settings.mcp_token.get_secret_value() if settings.mcp_token else ""
-        await serve_http(server, http[0], http[1], token, settings.mcp_allowed_hosts)
+        stateless = settings.database_url is not None  # a team's replicas share the database, not the process
+        await serve_http(server, http[0], http[1], token, settings.mcp_allowed_hosts, stateless)

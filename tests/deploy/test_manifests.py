@@ -188,10 +188,9 @@ def test_overlay_pins_the_image() -> None:
 # --- the team setup: replicas on one PostgreSQL -------------------------------------------------------
 
 DATABASE_URL = "SWARMOPS_DATABASE_URL"
-#: Replicas of each Deployment in the overlay: at least this many, or exactly 1 where 1 is given. The MCP server
-#: stays at one pod: MCP sessions (Mcp-Session-Id) and confirm tokens live in the process that issued them, and a
-#: second pod behind the Service would refuse a client's next request (deployment-mcp.patch.yaml).
-TEAM_REPLICAS = {"swarmops-slack": 2, "swarmops-mcp": 1}
+#: Replicas of each Deployment in the overlay: at least this many. Both keep their state in the database (the MCP
+#: server's confirm tokens too, over stateless HTTP), so any pod may take any request.
+TEAM_REPLICAS = {"swarmops-slack": 2, "swarmops-mcp": 2}
 
 
 def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
@@ -254,16 +253,13 @@ def test_overlay_takes_the_database_url_from_the_secret_in_every_pod() -> None:
         assert ref.get("optional") is not True, f"{where}: an optional database URL lets the pod start on SQLite"
 
 
-def test_overlay_runs_the_slack_bot_twice_and_updates_without_a_gap() -> None:
-    """Two Slack bot pods, so that one answers while the other restarts or its node is drained; updates roll
-    without ever taking a ready pod away before its successor is ready (maxUnavailable 0, and maxSurge above 0,
-    without which the rollout cannot start). The MCP server stays at one pod (TEAM_REPLICAS)."""
+def test_overlay_runs_each_service_twice_and_updates_without_a_gap() -> None:
+    """Two pods of the Slack bot and of the MCP server, so that one answers while the other restarts or its node
+    is drained; updates roll without ever taking a ready pod away before its successor is ready (maxUnavailable 0,
+    and maxSurge above 0, without which the rollout cannot start)."""
     for deployment in of_kind(render(OVERLAY), "Deployment"):
         name, spec = deployment["metadata"]["name"], deployment["spec"]
-        if TEAM_REPLICAS[name] > 1:
-            assert spec["replicas"] >= TEAM_REPLICAS[name], f"{name}: {spec['replicas']} replica(s)"
-        else:
-            assert spec["replicas"] == 1, f"{name}: its sessions and confirm tokens are per process"
+        assert spec["replicas"] >= TEAM_REPLICAS[name], f"{name}: {spec['replicas']} replica(s)"
         assert spec["strategy"]["type"] == "RollingUpdate", f"{name}: {spec['strategy']['type']}"
         rolling = spec["strategy"].get("rollingUpdate", {})
         assert str(rolling.get("maxUnavailable")) in ("0", "0%"), f"{name}: a ready pod may stop before its successor"

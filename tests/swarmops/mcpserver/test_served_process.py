@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import httpx2
@@ -16,24 +13,11 @@ from mcp.client.streamable_http import streamable_http_client
 
 from swarmops.mcpserver.server import MCP_PATH
 from swarmops.services.ports import free_ports
-from tests.helpers import http_get, raw_client
+from tests.helpers import http_get, raw_client, until_ready
 from tests.swarmops.test_cli import cli_env
 
 TOKEN = "served-process-token-0123456789"
 JSON_RPC = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-def _until_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else "exited"
-        try:
-            if http_get(url)[0] == 200:
-                return
-        except urllib.error.URLError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never answered 200")
 
 
 async def test_the_served_process_probes_scrapes_and_counts_a_tool_call(tmp_path: Path, s3_endpoint: str) -> None:
@@ -53,7 +37,7 @@ async def test_the_served_process_probes_scrapes_and_counts_a_tool_call(tmp_path
     )  # fmt: skip
     ops = f"http://127.0.0.1:{ops_port}"
     try:
-        _until_ready(f"{ops}/readyz", proc)
+        until_ready(f"{ops}/readyz", proc)
         assert http_get(f"{ops}/healthz") == (200, '{"status": "ok"}')
         bearer = httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"})
         url = f"http://127.0.0.1:{mcp_port}{MCP_PATH}"
