@@ -32,7 +32,6 @@ class RecordedResult:
     tool: str
     ok: bool
     data: JsonValue  # the tool's data when ok, else its error
-    truncated: bool = False
 
 
 def said(messages: Sequence[BaseMessage], masker: Masker) -> list[HistoryEntry]:
@@ -58,5 +57,5 @@ def recorded_result(messages: Sequence[BaseMessage], call_id: str, masker: Maske
                 return None
             ok = bool(body["ok"])
             data = body.get("data") if ok else body.get("error")
-            return RecordedResult(msg.name or "tool", ok, masker.data(data), bool(body.get("truncated")))
+            return RecordedResult(msg.name or "tool", ok, masker.data(data))
     return None

@@ -14,9 +14,7 @@ SECRET = "s3cr3t-access-key-0042"
 
 
 def _messages() -> list:
-    found = ToolResult(
-        tool="list_objects", ok=True, data={"objects": ["a.csv"], "endpoint_key": SECRET}, truncated=True
-    )
+    found = ToolResult(tool="list_objects", ok=True, data={"objects": ["a.csv"], "endpoint_key": SECRET})
     failed = ToolResult(
         tool="list_objects", ok=False, error=ToolError(code="NotFound", message="no bucket raw", hint="list_buckets")
     )
@@ -32,7 +30,7 @@ def _messages() -> list:
 
 def test_a_result_is_found_by_its_call_id_whole_and_masked() -> None:
     result = recorded_result(_messages(), "c1", Masker([SECRET]))
-    assert result is not None and result.tool == "list_objects" and result.ok and result.truncated
+    assert result is not None and result.tool == "list_objects" and result.ok
     assert result.data is not None and json.dumps(result.data).count("a.csv") == 1
     assert SECRET not in json.dumps(result.data)
 
